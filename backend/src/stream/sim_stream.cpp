@@ -25,6 +25,7 @@ namespace {
 // Upper bound of frames generated in one go, so an attribute write never waits long for the
 // device lock the generator holds.
 constexpr std::size_t kMaxFramesPerStep = 65536;
+constexpr std::chrono::milliseconds kIdleTick{10};
 
 // A fixed-capacity FIFO of small values: no allocation after construction.
 template <typename T> class Ring
@@ -226,7 +227,19 @@ private:
                 continue;
             }
             if (queued_->empty()) {
-                queuedCv_.wait(lock);
+                // Ticks keep dropped_samples current while consumers hold every buffer.
+                queuedCv_.wait_for(lock, kIdleTick);
+                // Every sample that fell due while nothing was queued is lost: a buffer
+                // queued now starts with the sample due now, as on hardware.
+                const std::uint64_t now =
+                    simmath::samplesDue(t0Ns_, monotonicNs(), samplingFrequency_);
+                if (position < now) {
+                    lock.unlock();
+                    device_->drop(now - position);
+                    lock.lock();
+                    pendingLost += now - position;
+                    position = now;
+                }
                 continue;
             }
             // Sample k is due at t0 + k / fs: the head buffer is full when sample
