@@ -73,18 +73,21 @@ private slots:
     void stalledLosslessConsumerOverrunsWithoutBlockingOthers()
     {
         SimStream stream;
-        stream.device()->setSamplingFrequency(1'000'000);
+        stream.device()->setSamplingFrequency(500'000);
         auto stalled = stream.subscribe(SubscriptionKind::Lossless, 2);
         auto display = stream.subscribe(SubscriptionKind::Lossy);
         auto recorder = stream.subscribe(SubscriptionKind::Lossless, 64);
-        stream.start(config(1000, 16));
+        stream.start(config(1000, 32));
         // The recorder keeps up while `stalled` never pops: 200 blocks keep coming.
         std::uint64_t expected = 0;
         for (int n = 0; n < 200; ++n) {
             auto d = recorder->pop(5000);
             QVERIFY(d);
             QCOMPARE(d->block->sequence, expected++);
-            QVERIFY(!d->discontinuity);
+            // No block was dropped for the recorder (a slow machine may still make the source
+            // drop samples while the recorder holds many buffers: that is flagged, not hidden).
+            QCOMPARE(d->droppedBefore, std::uint64_t{0});
+            QCOMPARE(d->discontinuity, d->block->discontinuity);
         }
         QVERIFY(stalled->overruns() >= 190);
         QCOMPARE(stalled->queued(), std::size_t{2});
