@@ -89,11 +89,11 @@ static const struct iio_sim_wave iio_sim_adc_defaults[IIO_SIM_ADC_CHANNELS] = {
 	}, {
 		.type = IIO_SIM_WAVE_TRIANGLE,
 		.freq_uhz = 500ULL * 1000000,
-		.amplitude_nv = 900 * IIO_SIM_MV_NV,
+		.amplitude_nv = 800 * IIO_SIM_MV_NV,
 	}, {
 		.type = IIO_SIM_WAVE_COUNTER,
 		.freq_uhz = 1000ULL * 1000000,
-		.amplitude_nv = 1000 * IIO_SIM_MV_NV,
+		.amplitude_nv = 800 * IIO_SIM_MV_NV,
 	},
 };
 
@@ -514,60 +514,9 @@ static int iio_sim_adc_read_raw(struct iio_dev *indio_dev,
 	case IIO_CHAN_INFO_OFFSET:
 		*val = 0;
 		return IIO_VAL_INT;
-	case IIO_CHAN_INFO_SAMP_FREQ:
-		mutex_lock(&adc->s.lock);
-		*val = adc->s.samp_freq;
-		mutex_unlock(&adc->s.lock);
-		return IIO_VAL_INT;
 	default:
 		return -EINVAL;
 	}
-}
-
-static const int iio_sim_samp_freq_range[] = {
-	IIO_SIM_MIN_SAMP_FREQ, 1, IIO_SIM_MAX_SAMP_FREQ,
-};
-
-static int iio_sim_adc_read_avail(struct iio_dev *indio_dev,
-				  const struct iio_chan_spec *chan,
-				  const int **vals, int *type, int *length,
-				  long mask)
-{
-	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
-		return -EINVAL;
-
-	*vals = iio_sim_samp_freq_range;
-	*type = IIO_VAL_INT;
-	return IIO_AVAIL_RANGE;
-}
-
-static int iio_sim_adc_write_raw(struct iio_dev *indio_dev,
-				 const struct iio_chan_spec *chan,
-				 int val, int val2, long mask)
-{
-	struct iio_sim_adc *adc = iio_sim_adc_priv(indio_dev);
-	int ret;
-
-	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
-		return -EINVAL;
-	if (val < IIO_SIM_MIN_SAMP_FREQ || val > IIO_SIM_MAX_SAMP_FREQ)
-		return -EINVAL;
-
-	ret = iio_device_claim_direct_mode(indio_dev);
-	if (ret)
-		return ret;
-	scoped_guard(mutex, &adc->s.lock)
-		adc->s.samp_freq = val;
-	iio_device_release_direct_mode(indio_dev);
-
-	return 0;
-}
-
-static int iio_sim_adc_write_raw_get_fmt(struct iio_dev *indio_dev,
-					 const struct iio_chan_spec *chan,
-					 long mask)
-{
-	return IIO_VAL_INT;
 }
 
 enum iio_sim_adc_param {
@@ -703,9 +652,6 @@ static const struct iio_chan_spec_ext_info iio_sim_adc_ext_info[] = {
 	.info_mask_separate = BIT(IIO_CHAN_INFO_RAW) |			\
 			      BIT(IIO_CHAN_INFO_SCALE) |		\
 			      BIT(IIO_CHAN_INFO_OFFSET),		\
-	.info_mask_shared_by_all = BIT(IIO_CHAN_INFO_SAMP_FREQ),	\
-	.info_mask_shared_by_all_available =				\
-		BIT(IIO_CHAN_INFO_SAMP_FREQ),				\
 	.scan_type = {							\
 		.sign = 's',						\
 		.realbits = (_bits),					\
@@ -725,9 +671,6 @@ static const struct iio_chan_spec iio_sim_adc_channels[] = {
 
 static const struct iio_info iio_sim_adc_info = {
 	.read_raw = iio_sim_adc_read_raw,
-	.read_avail = iio_sim_adc_read_avail,
-	.write_raw = iio_sim_adc_write_raw,
-	.write_raw_get_fmt = iio_sim_adc_write_raw_get_fmt,
 	.attrs = &iio_sim_adc_attr_group,
 };
 

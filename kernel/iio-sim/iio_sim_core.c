@@ -23,6 +23,51 @@
 
 #include "iio_sim.h"
 
+static ssize_t iio_sim_samp_freq_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct iio_sim_stream *s = iio_priv(dev_to_iio_dev(dev));
+
+	guard(mutex)(&s->lock);
+
+	return sysfs_emit(buf, "%u\n", s->samp_freq);
+}
+
+/*
+ * A plain decimal integer in range, else -EINVAL (also for overflow, where
+ * the IIO core's parser would give -ERANGE); -EBUSY while the buffer is on.
+ */
+static ssize_t iio_sim_samp_freq_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t len)
+{
+	struct iio_dev *indio_dev = dev_to_iio_dev(dev);
+	struct iio_sim_stream *s = iio_priv(indio_dev);
+	unsigned int val;
+	int ret;
+
+	if (kstrtouint(buf, 10, &val) || val < IIO_SIM_MIN_SAMP_FREQ ||
+	    val > IIO_SIM_MAX_SAMP_FREQ)
+		return -EINVAL;
+
+	ret = iio_device_claim_direct_mode(indio_dev);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &s->lock)
+		s->samp_freq = val;
+	iio_device_release_direct_mode(indio_dev);
+
+	return len;
+}
+
+static ssize_t iio_sim_samp_freq_avail_show(struct device *dev,
+					    struct device_attribute *attr,
+					    char *buf)
+{
+	return sysfs_emit(buf, "[%u 1 %u]\n", IIO_SIM_MIN_SAMP_FREQ,
+			  IIO_SIM_MAX_SAMP_FREQ);
+}
+
 static ssize_t iio_sim_throughput_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
 {
@@ -82,6 +127,9 @@ static ssize_t iio_sim_lost_store(struct device *dev,
 	return len;
 }
 
+static IIO_DEV_ATTR_SAMP_FREQ(0644, iio_sim_samp_freq_show,
+			      iio_sim_samp_freq_store);
+static IIO_DEV_ATTR_SAMP_FREQ_AVAIL(iio_sim_samp_freq_avail_show);
 static IIO_DEVICE_ATTR(throughput_mode, 0644, iio_sim_throughput_show,
 		       iio_sim_throughput_store, 0);
 static IIO_DEVICE_ATTR(dropped_samples, 0644, iio_sim_lost_show,
@@ -90,12 +138,16 @@ static IIO_DEVICE_ATTR(underrun_samples, 0644, iio_sim_lost_show,
 		       iio_sim_lost_store, 0);
 
 static struct attribute *iio_sim_adc_attrs[] = {
+	&iio_dev_attr_sampling_frequency.dev_attr.attr,
+	&iio_dev_attr_sampling_frequency_available.dev_attr.attr,
 	&iio_dev_attr_throughput_mode.dev_attr.attr,
 	&iio_dev_attr_dropped_samples.dev_attr.attr,
 	NULL
 };
 
 static struct attribute *iio_sim_dac_attrs[] = {
+	&iio_dev_attr_sampling_frequency.dev_attr.attr,
+	&iio_dev_attr_sampling_frequency_available.dev_attr.attr,
 	&iio_dev_attr_throughput_mode.dev_attr.attr,
 	&iio_dev_attr_underrun_samples.dev_attr.attr,
 	NULL

@@ -18,11 +18,6 @@
 
 #include "iio_sim.h"
 
-static struct iio_sim_dac *iio_sim_dac_priv(struct iio_dev *indio_dev)
-{
-	return iio_priv(indio_dev);
-}
-
 /**
  * iio_sim_dac_consume() - take the next frames out of the current block
  * @sim: module state
@@ -180,8 +175,6 @@ static int iio_sim_dac_read_raw(struct iio_dev *indio_dev,
 				const struct iio_chan_spec *chan,
 				int *val, int *val2, long mask)
 {
-	struct iio_sim_dac *dac = iio_sim_dac_priv(indio_dev);
-
 	switch (mask) {
 	case IIO_CHAN_INFO_SCALE:
 		*val = 1000;
@@ -190,60 +183,9 @@ static int iio_sim_dac_read_raw(struct iio_dev *indio_dev,
 	case IIO_CHAN_INFO_OFFSET:
 		*val = 0;
 		return IIO_VAL_INT;
-	case IIO_CHAN_INFO_SAMP_FREQ:
-		mutex_lock(&dac->s.lock);
-		*val = dac->s.samp_freq;
-		mutex_unlock(&dac->s.lock);
-		return IIO_VAL_INT;
 	default:
 		return -EINVAL;
 	}
-}
-
-static const int iio_sim_dac_samp_freq_range[] = {
-	IIO_SIM_MIN_SAMP_FREQ, 1, IIO_SIM_MAX_SAMP_FREQ,
-};
-
-static int iio_sim_dac_read_avail(struct iio_dev *indio_dev,
-				  const struct iio_chan_spec *chan,
-				  const int **vals, int *type, int *length,
-				  long mask)
-{
-	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
-		return -EINVAL;
-
-	*vals = iio_sim_dac_samp_freq_range;
-	*type = IIO_VAL_INT;
-	return IIO_AVAIL_RANGE;
-}
-
-static int iio_sim_dac_write_raw(struct iio_dev *indio_dev,
-				 const struct iio_chan_spec *chan,
-				 int val, int val2, long mask)
-{
-	struct iio_sim_dac *dac = iio_sim_dac_priv(indio_dev);
-	int ret;
-
-	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
-		return -EINVAL;
-	if (val < IIO_SIM_MIN_SAMP_FREQ || val > IIO_SIM_MAX_SAMP_FREQ)
-		return -EINVAL;
-
-	ret = iio_device_claim_direct_mode(indio_dev);
-	if (ret)
-		return ret;
-	scoped_guard(mutex, &dac->s.lock)
-		dac->s.samp_freq = val;
-	iio_device_release_direct_mode(indio_dev);
-
-	return 0;
-}
-
-static int iio_sim_dac_write_raw_get_fmt(struct iio_dev *indio_dev,
-					 const struct iio_chan_spec *chan,
-					 long mask)
-{
-	return IIO_VAL_INT;
 }
 
 #define IIO_SIM_DAC_CHANNEL(_channel, _scan_index) {			\
@@ -254,9 +196,6 @@ static int iio_sim_dac_write_raw_get_fmt(struct iio_dev *indio_dev,
 	.scan_index = (_scan_index),						\
 	.info_mask_separate = BIT(IIO_CHAN_INFO_SCALE) |		\
 			      BIT(IIO_CHAN_INFO_OFFSET),		\
-	.info_mask_shared_by_all = BIT(IIO_CHAN_INFO_SAMP_FREQ),	\
-	.info_mask_shared_by_all_available =				\
-		BIT(IIO_CHAN_INFO_SAMP_FREQ),				\
 	.scan_type = {							\
 		.sign = 's',						\
 		.realbits = 16,						\
@@ -272,9 +211,6 @@ static const struct iio_chan_spec iio_sim_dac_channels[] = {
 
 static const struct iio_info iio_sim_dac_info = {
 	.read_raw = iio_sim_dac_read_raw,
-	.read_avail = iio_sim_dac_read_avail,
-	.write_raw = iio_sim_dac_write_raw,
-	.write_raw_get_fmt = iio_sim_dac_write_raw_get_fmt,
 	.attrs = &iio_sim_dac_attr_group,
 };
 
