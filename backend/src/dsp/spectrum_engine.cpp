@@ -34,7 +34,7 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
     frame_ = allocateFloats(n * k);
     in_ = allocateFloats(n * k);
     out_ = allocateFloats(config_.complexInput ? 2 * n : 2 * (n / 2 + 1));
-    current_.assign(bins(), 0.f);
+    chunk_.assign(kChunk * k, 0.f);
     acc_.assign(bins(), 0.f);
     shown_.assign(bins(), 0.f);
 }
@@ -61,50 +61,40 @@ std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n
     });
 }
 
+void SpectrumEngine::applyWindow(const float *samples, std::size_t first, std::size_t count)
+{
+    const float *w = window_.data() + first;
+    if (config_.complexInput) {
+        float *in = in_.get() + 2 * first;
+        for (std::size_t i = 0; i < count; ++i) {
+            in[2 * i] = samples[2 * i] * w[i];
+            in[2 * i + 1] = samples[2 * i + 1] * w[i];
+        }
+    } else {
+        float *in = in_.get() + first;
+        for (std::size_t i = 0; i < count; ++i)
+            in[i] = samples[i] * w[i];
+    }
+}
+
 void SpectrumEngine::transformFrame()
 {
     const auto t0 = Clock::now();
     const std::size_t n = config_.size;
-    const float *w = window_.data();
-    float *in = in_.get();
-    const float *frame = frame_.get();
-    if (config_.complexInput) {
-        for (std::size_t i = 0; i < n; ++i) {
-            in[2 * i] = frame[2 * i] * w[i];
-            in[2 * i + 1] = frame[2 * i + 1] * w[i];
-        }
-    } else {
-        for (std::size_t i = 0; i < n; ++i)
-            in[i] = frame[i] * w[i];
-    }
+    const std::size_t k = config_.complexInput ? 2 : 1;
+    const bool overlapped = hop_ != n;
+    if (overlapped)
+        applyWindow(frame_.get(), 0, n);
     const auto t1 = Clock::now();
     if (config_.complexInput)
-        fftwf_execute_dft(plan_, reinterpret_cast<fftwf_complex *>(in),
+        fftwf_execute_dft(plan_, reinterpret_cast<fftwf_complex *>(in_.get()),
                           reinterpret_cast<fftwf_complex *>(out_.get()));
     else
-        fftwf_execute_dft_r2c(plan_, in, reinterpret_cast<fftwf_complex *>(out_.get()));
+        fftwf_execute_dft_r2c(plan_, in_.get(), reinterpret_cast<fftwf_complex *>(out_.get()));
     const auto t2 = Clock::now();
-
-    // |X|^2, complex spectra reordered so index 0 is -fs/2.
-    const float *x = out_.get();
-    float *p = current_.data();
-    const std::size_t nb = bins();
-    if (config_.complexInput) {
-        // Negative frequencies (upper half of FFTW's output) first, then DC and up.
-        const std::size_t neg = n - n / 2;
-        for (std::size_t i = 0; i < n / 2; ++i)
-            p[i] = x[2 * (i + neg)] * x[2 * (i + neg)] + x[2 * (i + neg) + 1] * x[2 * (i + neg) + 1];
-        for (std::size_t i = 0; i < neg; ++i)
-            p[n / 2 + i] = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1];
-    } else {
-        for (std::size_t i = 0; i < nb; ++i)
-            p[i] = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1];
-    }
-    accumulate(p);
-
+    accumulate();
     // Keep the overlap for the next frame.
-    const std::size_t k = config_.complexInput ? 2 : 1;
-    const std::size_t keep = n - std::min(hop_, n);
+    const std::size_t keep = overlapped ? n - hop_ : 0;
     if (keep > 0)
         std::memmove(frame_.get(), frame_.get() + (n - keep) * k, keep * k * sizeof(float));
     filled_ = keep;
@@ -114,60 +104,84 @@ void SpectrumEngine::transformFrame()
     timing_.otherSeconds += std::chrono::duration<double>((t1 - t0) + (t3 - t2)).count();
 }
 
-void SpectrumEngine::accumulate(const float *cur)
+namespace {
+// Applies `update(bin, |X|^2)` to every output bin in output order (complex spectra reordered so
+// bin 0 is -fs/2): one pass over FFTW's output, no intermediate spectrum.
+template <typename Update>
+void forEachPower(const float *x, std::size_t n, bool complexInput, Update &&update)
 {
-    const std::size_t nb = bins();
+    if (!complexInput) {
+        for (std::size_t i = 0; i < n / 2 + 1; ++i)
+            update(i, x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1]);
+        return;
+    }
+    // Negative frequencies (upper part of FFTW's output) first, then DC and up.
+    const std::size_t neg = n - n / 2;
+    for (std::size_t i = 0; i < n / 2; ++i) {
+        const float *c = x + 2 * (i + neg);
+        update(i, c[0] * c[0] + c[1] * c[1]);
+    }
+    for (std::size_t i = 0; i < neg; ++i)
+        update(n / 2 + i, x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1]);
+}
+} // namespace
+
+void SpectrumEngine::accumulate()
+{
+    const float *x = out_.get();
+    const std::size_t n = config_.size;
+    const bool cplx = config_.complexInput;
     float *acc = acc_.data();
+    float *shown = shown_.data();
     const bool first = accCount_ == 0;
     switch (config_.averaging) {
     case Averaging::None:
-        std::memcpy(shown_.data(), cur, nb * sizeof(float));
+        forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
         shownCount_ = 1;
         return;
-    case Averaging::Linear:
+    case Averaging::Linear: {
         if (first)
-            std::memcpy(acc, cur, nb * sizeof(float));
+            forEachPower(x, n, cplx, [acc](std::size_t i, float p) { acc[i] = p; });
         else
-            for (std::size_t i = 0; i < nb; ++i)
-                acc[i] += cur[i];
+            forEachPower(x, n, cplx, [acc](std::size_t i, float p) { acc[i] += p; });
         ++accCount_;
         // Show the running mean until a group completes, then each completed group.
         if (accCount_ == config_.averages || shownCount_ < config_.averages) {
             const float inv = 1.f / float(accCount_);
-            for (std::size_t i = 0; i < nb; ++i)
-                shown_[i] = acc[i] * inv;
+            for (std::size_t i = 0; i < shown_.size(); ++i)
+                shown[i] = acc[i] * inv;
             shownCount_ = accCount_;
         }
         if (accCount_ == config_.averages)
             accCount_ = 0;
         return;
+    }
     case Averaging::Exponential: {
-        if (first) {
-            std::memcpy(acc, cur, nb * sizeof(float));
-        } else {
-            const float alpha = 1.f / float(config_.averages);
-            for (std::size_t i = 0; i < nb; ++i)
-                acc[i] += (cur[i] - acc[i]) * alpha;
-        }
+        const float alpha = 1.f / float(config_.averages);
+        if (first)
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
+        else
+            forEachPower(x, n, cplx,
+                         [shown, alpha](std::size_t i, float p) { shown[i] += (p - shown[i]) * alpha; });
         break;
     }
     case Averaging::PeakHold:
         if (first)
-            std::memcpy(acc, cur, nb * sizeof(float));
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
         else
-            for (std::size_t i = 0; i < nb; ++i)
-                acc[i] = std::max(acc[i], cur[i]);
+            forEachPower(x, n, cplx,
+                         [shown](std::size_t i, float p) { shown[i] = std::max(shown[i], p); });
         break;
     case Averaging::MinHold:
         if (first)
-            std::memcpy(acc, cur, nb * sizeof(float));
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
         else
-            for (std::size_t i = 0; i < nb; ++i)
-                acc[i] = std::min(acc[i], cur[i]);
+            forEachPower(x, n, cplx,
+                         [shown](std::size_t i, float p) { shown[i] = std::min(shown[i], p); });
         break;
     }
+    // Exponential and the holds keep their state in shown_ itself.
     ++accCount_;
-    std::memcpy(shown_.data(), acc, nb * sizeof(float));
     shownCount_ = accCount_;
 }
 

@@ -73,8 +73,16 @@ public:
         std::size_t done = 0, ffts = 0;
         const std::size_t k = config_.complexInput ? 2 : 1;
         while (done < n) {
-            const std::size_t take = std::min(n - done, config_.size - filled_);
-            convert(frame_.get() + filled_ * k, done, take);
+            std::size_t take = std::min(n - done, config_.size - filled_);
+            if (hop_ == config_.size) {
+                // No overlap: nothing of this frame is needed later, so convert a cache-sized
+                // piece and window it straight into FFTW's input (one pass over memory).
+                take = std::min(take, kChunk);
+                convert(chunk_.data(), done, take);
+                applyWindow(chunk_.data(), filled_, take);
+            } else {
+                convert(frame_.get() + filled_ * k, done, take);
+            }
             filled_ += take;
             done += take;
             if (filled_ == config_.size) {
@@ -109,8 +117,10 @@ public:
     Timing timing() const { return timing_; }
 
 private:
+    static constexpr std::size_t kChunk = 2048; // samples converted at a time (stays in L1)
+    void applyWindow(const float *samples, std::size_t first, std::size_t count);
     void transformFrame();
-    void accumulate(const float *current);
+    void accumulate();
     double binScale(std::size_t bin) const; // c of the definitions
 
     SpectrumConfig config_;
@@ -118,11 +128,11 @@ private:
     WindowFactors factors_;
     std::size_t hop_;
     fftwf_plan plan_;
-    FftwArray<float> frame_; // samples (volts) of the frame being filled
+    FftwArray<float> frame_; // samples (volts) of the frame being filled (with overlap)
     FftwArray<float> in_;    // windowed frame handed to FFTW
+    std::vector<float> chunk_; // conversion scratch (without overlap)
     FftwArray<float> out_;   // FFTW output
     std::size_t filled_ = 0;
-    std::vector<float> current_; // |X|^2 of the newest frame, in output order
     std::vector<float> acc_;     // running average state
     std::vector<float> shown_;   // what power() returns
     std::uint64_t computed_ = 0, accCount_ = 0, shownCount_ = 0;
