@@ -80,7 +80,8 @@ double TimePlot::timePerDivision() const
 
 double TimePlot::valuePerDivision() const
 {
-    return niceStep125((view_.v1 - view_.v0) / kValueDivisions);
+    // at most ~10 lines, like the time axis (autoscale spans exactly kValueDivisions steps)
+    return niceStep125((view_.v1 - view_.v0) / 10.0);
 }
 
 void TimePlot::setChannelColors(const QList<QColor> &colors)
