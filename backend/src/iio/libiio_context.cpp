@@ -52,7 +52,7 @@ ChannelInfo describeChannel(iio_channel *chn)
     ch.scanElement = iio_channel_is_scan_element(chn);
     ch.index = ch.scanElement ? iio_channel_get_index(chn) : -1;
     if (ch.scanElement)
-        ch.format = libiioScanFormat(chn);
+        ch.scanType = libiioScanType(chn);
     for (unsigned i = 0, n = iio_channel_get_attrs_count(chn); i < n; ++i)
         ch.attributes.emplace_back(iio_channel_get_attr(chn, i));
 
@@ -75,16 +75,17 @@ ChannelInfo describeChannel(iio_channel *chn)
 
 } // namespace
 
-std::string libiioScanFormat(const iio_channel *chn)
+ScanType libiioScanType(const iio_channel *chn)
 {
     const iio_data_format *fmt = iio_channel_get_data_format(chn);
-    std::string s = fmt->is_be ? "be:" : "le:";
-    s += fmt->is_signed ? 's' : 'u';
-    s += std::to_string(fmt->bits) + "/" + std::to_string(fmt->length);
-    if (fmt->repeat > 1)
-        s += "X" + std::to_string(fmt->repeat);
-    s += ">>" + std::to_string(fmt->shift);
-    return s;
+    ScanType t;
+    t.bigEndian = fmt->is_be;
+    t.isSigned = fmt->is_signed;
+    t.realBits = fmt->bits;
+    t.storageBits = fmt->length;
+    t.shift = fmt->shift;
+    t.repeat = fmt->repeat ? fmt->repeat : 1;
+    return t;
 }
 
 DeviceInfo describeLibiioDevice(iio_device *dev)

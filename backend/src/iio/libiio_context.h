@@ -40,7 +40,7 @@ private:
 // recorded with the scan element, or 1, and offset 0).
 DeviceInfo describeLibiioDevice(iio_device *dev);
 
-// The kernel scan type string ("le:s12/16>>4") for a libiio channel.
-std::string libiioScanFormat(const iio_channel *chn);
+// The scan type libiio parsed from the channel's _type attribute.
+ScanType libiioScanType(const iio_channel *chn);
 
 } // namespace dmascope
