@@ -16,23 +16,30 @@ namespace {
 // sysfs attributes are at most a page; remote ones are limited the same way by iiod.
 constexpr std::size_t kAttrBufferSize = 16384;
 
-iio_context *openContextOrThrow(const std::string &uri)
+} // namespace
+
+iio_context *openLibiioContext(const std::string &uri)
 {
+    // libiio 0.24's network backend cuts ":PORT" off the string it is given, in place, despite
+    // the const: hand it a scratch copy.
+    std::string scratch = uri;
     errno = 0;
-    iio_context *ctx = iio_create_context_from_uri(uri.c_str());
+    iio_context *ctx = iio_create_context_from_uri(scratch.c_str());
     if (!ctx) {
         const int err = errno ? errno : EIO;
         std::string hint;
         if (err == ECONNREFUSED || err == ETIMEDOUT || err == EHOSTUNREACH)
-            hint = "is iiod running there and reachable?";
+            hint = "Is iiod running there and reachable?";
         else if (err == ENOENT && uri.rfind("local:", 0) == 0)
-            hint = "this machine has no IIO devices (/sys/bus/iio/devices is empty or missing)";
+            hint = "This machine has no IIO devices (/sys/bus/iio/devices is empty or missing)";
         else if (err == EACCES || err == EPERM)
-            hint = "permission denied: check the device permissions (udev rules) or run as root";
+            hint = "Check the device permissions (udev rules) or run as root";
         throw SystemError(err, "cannot open IIO context '" + uri + "'", hint);
     }
     return ctx;
 }
+
+namespace {
 
 std::string trimmed(const char *text, std::size_t len)
 {
@@ -122,7 +129,7 @@ std::vector<DeviceInfo> describeDevices(iio_context *ctx)
 } // namespace
 
 LibiioContext::LibiioContext(const std::string &uri, ContextKind kind)
-    : LibiioContext(openContextOrThrow(uri), uri, kind)
+    : LibiioContext(openLibiioContext(uri), uri, kind)
 {
 }
 

@@ -35,6 +35,9 @@ private:
     iio_context *ctx_;  // owned
 };
 
+// iio_create_context_from_uri() or SystemError with a hint for the usual causes.
+iio_context *openLibiioContext(const std::string &uri);
+
 // Copies what libiio knows about `dev` into a DeviceInfo. Reads the channel `label`, `scale`
 // and `offset` attributes where the context can (an xml: context cannot: then the scale
 // recorded with the scan element, or 1, and offset 0).
