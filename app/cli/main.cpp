@@ -24,6 +24,10 @@ const Command kCommands[] = {
     {"list", "contexts, their devices and channels", runList},
     {"info", "one device: channels, scan types, attribute values", runInfo},
     {"attr", "list, read or write attributes", runAttr},
+    {"stream", "stream a device, print MB/s, samples/s, overruns, path once per second",
+     runStream},
+    {"check", "counter-waveform integrity check (lost/duplicated/reordered samples)", runCheck},
+    {"bench", "throughput table over paths and block sizes", runBench},
 };
 
 QString mainHelp()

@@ -1,6 +1,7 @@
 #include "libiio_context.h"
 
 #include "dmascope/not_found_error.h"
+#include "dmascope/remote_stream.h"
 #include "dmascope/system_error.h"
 
 #include <iio.h>
@@ -228,6 +229,27 @@ void LibiioContext::writeAttribute(const AttributeRef &ref, const std::string &v
     if (ret < 0)
         throw SystemError(static_cast<int>(-ret),
                           r.deviceName + ": " + r.fileName + ": value '" + value + "' refused");
+}
+
+std::unique_ptr<Stream> LibiioContext::createStream(const DeviceInfo &device)
+{
+    if (!device.bufferCapable)
+        throw std::invalid_argument(device.id + " (" + device.name + ") has no scan elements: "
+                                    "it cannot stream");
+    switch (kind()) {
+    case ContextKind::Network:
+    case ContextKind::Usb:
+        return std::make_unique<RemoteStream>(uri(), device.id);
+    case ContextKind::Local:
+        // Interim until DmabufStream (branch streams) is merged.
+        throw std::invalid_argument("streaming local devices needs DmabufStream, which this "
+                                    "build does not have yet");
+    case ContextKind::Xml:
+    case ContextKind::Sim:
+        break;
+    }
+    throw std::invalid_argument(uri() + " is a description of devices (xml:): it cannot stream; "
+                                "open the device's real context (local:, ip:, usb:)");
 }
 
 } // namespace dmascope

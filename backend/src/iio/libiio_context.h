@@ -20,6 +20,7 @@ public:
     std::vector<std::pair<std::string, std::string>> attributes() const override;
     std::string readAttribute(const AttributeRef &ref) const override;
     void writeAttribute(const AttributeRef &ref, const std::string &value) override;
+    std::unique_ptr<Stream> createStream(const DeviceInfo &device) override;
 
 private:
     struct Resolved
