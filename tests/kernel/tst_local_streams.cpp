@@ -12,7 +12,7 @@
 using namespace dmascope;
 
 namespace {
-constexpr std::size_t kFrames = 512;
+constexpr std::size_t kFrames = 1024;
 constexpr std::size_t kFrameBytes = 4; // in_voltage1 (s16 counter) + in_voltage3 (s12 counter)
 constexpr int kBlocksToCheck = 10'000;
 
@@ -54,7 +54,8 @@ private slots:
         QFETCH(int, preference);
         QFETCH(QString, path);
         const auto &adc = devs_.adc;
-        adc.write("sampling_frequency", "500000");
+        // 250 kS/s in 1024-frame blocks: ~250 blocks/s, which the TCG guest sustains.
+        adc.write("sampling_frequency", "250000");
         adc.write("in_voltage1_waveform", "counter");
 
         LocalDeviceOptions options;
