@@ -247,7 +247,9 @@ void OutputStream::start(const OutputConfig &config)
         throw std::invalid_argument("an output stream needs at least one block of one sample");
     detail::LocalInput dev = detail::configureLocalBuffer(
         device_, options_, detail::ScanDirection::Output, config.channels, config.samplesPerBlock,
-        static_cast<unsigned long>(config.samplesPerBlock) * 4);
+        // write(): buffer-dma splits the length into two blocks and plays a block only when it
+        // is full, so blocks of exactly samplesPerBlock make every whole write() play.
+        static_cast<unsigned long>(config.samplesPerBlock) * 2);
     const std::size_t bytes = config.samplesPerBlock * dev.layout->frameBytes;
     auto handle = std::make_unique<IioBufferHandle>(dev.device.devNode(), dev.buffer);
     auto impl = std::make_unique<Impl>(std::move(dev), nullptr);
