@@ -62,7 +62,8 @@ private slots:
         QCOMPARE(out.path(), std::string("dmabuf-heap"));
         QCOMPARE(sysfs.get("iio:device1/buffer0/out_voltage0_en"), QByteArray("1"));
         QCOMPARE(sysfs.get("iio:device1/buffer0/out_voltage1_en"), QByteArray("1"));
-        QCOMPARE(sysfs.get("iio:device1/buffer0/enable"), QByteArray("1"));
+        // Enabled with the first block, not before.
+        QCOMPARE(sysfs.get("iio:device1/buffer0/enable"), QByteArray("0"));
         QCOMPARE(out.layout()->frameBytes, std::size_t{4});
         QCOMPARE(out.layout()->channels[0].scale, 0.030517578);
         // Buffers are handed out in turn; each one again only after its fence signalled.
@@ -73,6 +74,7 @@ private slots:
             QCOMPARE(b->capacity, std::size_t{400});
             std::memset(b->data, n, 40);
             out.submit(*b, 40);
+            QCOMPARE(sysfs.get("iio:device1/buffer0/enable"), QByteArray("1"));
             QCOMPARE(FakeIioKernel::lastEnqueueBytes.load(), 40ull);
             QCOMPARE(FakeIioKernel::lastEnqueueFlags.load(), 0u);
         }

@@ -41,9 +41,10 @@ public:
     OutputStream(const OutputStream &) = delete;
     OutputStream &operator=(const OutputStream &) = delete;
 
-    // Configures the channels, chooses the path (DMABUF heap, udmabuf, then write(), each
-    // fallback with its reason) and enables the buffer: the device outputs zeros until blocks
-    // come. Throws with a message for the user.
+    // Configures the channels and chooses the path (DMABUF heap, udmabuf, then write(), each
+    // fallback with its reason). The buffer is enabled at once for write(), with the first
+    // submitted block for DMABUF (so a cyclic block starts the output). Throws with a message
+    // for the user.
     void start(const OutputConfig &config);
     // Disables the buffer (a cyclic block stops; queued blocks end with -EINTR), detaches.
     void stop();

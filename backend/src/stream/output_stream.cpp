@@ -179,6 +179,10 @@ private:
         fences_[i] = TransferFence::exportFrom(dmabufs_[i].fd(), CpuAccess::Write, &err);
         if (!fences_[i].valid())
             throw SystemError(err, "export the fence of an output transfer");
+        // The DMABUF path enables the buffer with its first block queued, as the driver
+        // documents for cyclic blocks (enqueue, then enable), and so it starts with data.
+        if (!enabled_)
+            enable();
     }
 
     // Writes all of `data`, waiting for room; returns 0, or an errno (ECANCELED on stop).
@@ -270,7 +274,10 @@ void OutputStream::start(const OutputConfig &config)
         impl->allocateHeap(bytes, config.blockCount);
         impl->path_ = "fileio";
     }
-    impl->enable();
+    // write() needs the buffer enabled first (buffer-dma allocates its fileio blocks then);
+    // the DMABUF path enables at the first submit.
+    if (impl->path_ == "fileio")
+        impl->enable();
     impl_ = std::move(impl);
 }
 
