@@ -322,6 +322,7 @@ static void iio_sim_adc_fill(struct iio_sim_adc *adc,
 				    true);
 		s->pos += m;
 		n -= m;
+		cond_resched();
 	}
 }
 

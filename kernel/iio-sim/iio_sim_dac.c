@@ -58,6 +58,7 @@ static void iio_sim_dac_consume(struct iio_sim *sim, struct iio_sim_dac *dac,
 		}
 		s->pos += m;
 		n -= m;
+		cond_resched();
 	}
 }
 
