@@ -1,6 +1,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QStyle>
 #include <QStyleFactory>
 
 namespace dmascope::app {
