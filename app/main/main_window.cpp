@@ -28,6 +28,13 @@
 
 #include <exception>
 
+// Q_INIT_RESOURCE must be used outside any namespace; it keeps the icons of the static
+// dmascope_resources library in the binary.
+static void initResources()
+{
+    Q_INIT_RESOURCE(dmascope);
+}
+
 namespace dmascope::app {
 
 using plugin::DeviceDescription;
@@ -55,6 +62,7 @@ MainWindow::MainWindow(const PluginManager &plugins, StreamRegistry::Factory str
                     ? std::make_unique<QSettings>()
                     : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat))
 {
+    initResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("dmascope"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/dmascope.svg")));
