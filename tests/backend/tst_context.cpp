@@ -63,7 +63,7 @@ private slots:
         QVERIFY(v0);
         QVERIFY(v0->scanElement);
         QCOMPARE(v0->index, 0L);
-        QCOMPARE(v0->format, std::string("le:s16/16>>0"));
+        QCOMPARE(v0->format(), std::string("le:s16/16>>0"));
         // xml: cannot read `scale`: the value recorded with the scan element is used.
         QCOMPARE(v0->scale, 0.5);
         QCOMPARE(v0->offset, 0.0);
@@ -72,9 +72,9 @@ private slots:
         const ChannelInfo *v1 = adc.findChannel("vin");
         QVERIFY(v1);
         QCOMPARE(v1->id, std::string("voltage1"));
-        QCOMPARE(v1->format, std::string("be:u12/16>>4"));
+        QCOMPARE(v1->format(), std::string("be:u12/16>>4"));
         QCOMPARE(v1->scale, 1.0);
-        QCOMPARE(adc.findChannel("altvoltage2")->format, std::string("le:s16/16X2>>0"));
+        QCOMPARE(adc.findChannel("altvoltage2")->format(), std::string("le:s16/16X2>>0"));
 
         const auto scan = adc.scanChannels();
         QCOMPARE(scan.size(), 4u);

@@ -71,6 +71,26 @@ private slots:
         QCOMPARE(scan[0]->id, std::string("voltage0"));
         QCOMPARE(scan[1]->id, std::string("timestamp"));
     }
+
+    void layoutCarriesTypeScaleAndIndex()
+    {
+        ChannelInfo ch = channel("voltage2", ChannelDirection::Input, 2);
+        ch.label = "vin";
+        ch.scanType = ScanType::parse("be:u12/16>>4");
+        ch.scale = 0.25;
+        ch.offset = -2048;
+        QCOMPARE(ch.format(), std::string("be:u12/16>>4"));
+        const ChannelLayout l = ch.layout();
+        QCOMPARE(l.id, std::string("voltage2"));
+        QCOMPARE(l.label, std::string("vin"));
+        QVERIFY(l.type == *ch.scanType);
+        QCOMPARE(l.scanIndex, 2u);
+        QCOMPARE(l.toPhysical(2048 + 4), 1.0);
+
+        const ChannelInfo plain = channel("voltage9", ChannelDirection::Input);
+        QCOMPARE(plain.format(), std::string());
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, plain.layout());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstDeviceInfo)

@@ -15,6 +15,8 @@
 
 namespace dmascope {
 
+class Stream;
+
 enum class ContextKind : std::uint8_t { Local, Network, Usb, Xml, Sim };
 
 std::string_view toString(ContextKind kind);
@@ -72,6 +74,13 @@ public:
     // Values are the attribute's text without the trailing newline.
     virtual std::string readAttribute(const AttributeRef &ref) const = 0;
     virtual void writeAttribute(const AttributeRef &ref, const std::string &value) = 0;
+
+    // The stream for `device` of this context: DmabufStream for local: (it falls back to
+    // fileio by itself and says why), RemoteStream for ip:/usb:, SimStream for sim: (sharing
+    // this context's demo device, so attribute writes reach the running stream). Throws
+    // std::invalid_argument when the device cannot stream or the context is a description
+    // only (xml:).
+    virtual std::unique_ptr<Stream> createStream(const DeviceInfo &device) = 0;
 
 protected:
     Context(std::string uri, ContextKind kind, std::vector<DeviceInfo> devices);

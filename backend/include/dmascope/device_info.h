@@ -2,6 +2,9 @@
 // the demo device) once when the context opens, so callers never hold libiio pointers.
 #pragma once
 
+#include "dmascope/scan_layout.h"
+#include "dmascope/scan_type.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,8 +29,8 @@ struct ChannelInfo
     ChannelDirection direction = ChannelDirection::Input;
     bool scanElement = false;  // can be enabled in the buffer
     long index = -1;           // scan index; -1 when not a scan element
-    // The kernel's scan type string ("le:s12/16>>4"), empty when not a scan element.
-    std::string format;
+    // Storage format in the buffer; set exactly for scan elements.
+    std::optional<ScanType> scanType;
     double scale = 1.0;        // physical = (raw + offset) * scale
     double offset = 0.0;
     std::vector<std::string> attributes;  // libiio names ("raw", "frequency", "scale")
@@ -37,6 +40,11 @@ struct ChannelInfo
     // Label, else name, else id: what a user interface shows.
     std::string displayName() const;
     bool hasAttribute(std::string_view attr) const;
+    // The kernel's scan type string ("le:s12/16>>4"); empty when not a scan element.
+    std::string format() const { return scanType ? scanType->toString() : std::string(); }
+    // What a stream needs to place this channel in a frame (byteOffset is the layout's job).
+    // Throws std::logic_error when the channel is not a scan element.
+    ChannelLayout layout() const;
 };
 
 struct DeviceInfo

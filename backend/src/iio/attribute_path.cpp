@@ -9,6 +9,12 @@ namespace dmascope {
 
 namespace {
 
+// Messages name devices the way libiio errors do: by the `name` attribute.
+std::string nameForMessages(const DeviceInfo &d)
+{
+    return d.name.empty() ? d.id : d.name;
+}
+
 bool contains(const std::vector<std::string> &names, std::string_view name)
 {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -26,7 +32,7 @@ AttributeRef scoped(const DeviceInfo &device, AttributeRef::Scope scope, std::st
                     const std::vector<std::string> &names, std::string_view what)
 {
     if (!contains(names, name))
-        throw NotFoundError(device.displayName() + ": no " + std::string(what) + " '" +
+        throw NotFoundError(nameForMessages(device) + ": no " + std::string(what) + " '" +
                             std::string(name) + "'; there are: " + join(names));
     return {device.id, scope, {}, std::string(name)};
 }
@@ -58,12 +64,12 @@ AttributeRef parseAttributePath(const DeviceInfo &device, std::string_view path)
         std::vector<std::string> ids;
         for (const ChannelInfo &c : device.channels)
             ids.push_back(c.qualifiedId());
-        throw NotFoundError(device.displayName() + ": no channel '" + std::string(head) +
+        throw NotFoundError(nameForMessages(device) + ": no channel '" + std::string(head) +
                             "' (or it names an input and an output: add in_/out_); channels: " +
                             join(ids));
     }
     if (!ch->hasAttribute(name))
-        throw NotFoundError(device.displayName() + ": channel " + ch->qualifiedId() +
+        throw NotFoundError(nameForMessages(device) + ": channel " + ch->qualifiedId() +
                             " has no attribute '" + std::string(name) +
                             "'; it has: " + join(ch->attributes));
     return {device.id, AttributeRef::Scope::Channel, ch->qualifiedId(), std::string(name)};

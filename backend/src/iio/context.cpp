@@ -13,6 +13,12 @@ namespace dmascope {
 
 namespace {
 
+// Messages name devices the way libiio errors do: by the `name` attribute.
+std::string nameForMessages(const DeviceInfo &d)
+{
+    return d.name.empty() ? d.id : d.name;
+}
+
 constexpr std::string_view kAcceptedUris =
     "expected local:, ip:HOST[:PORT], usb:[BUS.DEV.INTF], xml:FILE or sim:";
 
@@ -166,7 +172,7 @@ std::pair<const DeviceInfo *, const ChannelInfo *>
 Context::checkAttribute(const AttributeRef &ref) const
 {
     const DeviceInfo &dev = device(ref.device);
-    const std::string where = dev.displayName();
+    const std::string where = nameForMessages(dev);
     auto require = [&](const std::vector<std::string> &names, const std::string &what) {
         if (std::find(names.begin(), names.end(), ref.name) == names.end())
             throw NotFoundError(where + ": no " + what + " '" + ref.name +

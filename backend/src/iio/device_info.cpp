@@ -1,6 +1,7 @@
 #include "dmascope/device_info.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace dmascope {
 
@@ -35,6 +36,20 @@ std::string ChannelInfo::displayName() const
 bool ChannelInfo::hasAttribute(std::string_view attr) const
 {
     return std::find(attributes.begin(), attributes.end(), attr) != attributes.end();
+}
+
+ChannelLayout ChannelInfo::layout() const
+{
+    if (!scanElement || !scanType || index < 0)
+        throw std::logic_error("channel " + qualifiedId() + " is not a scan element");
+    ChannelLayout l;
+    l.id = id;
+    l.label = displayName();
+    l.type = *scanType;
+    l.scale = scale;
+    l.offset = offset;
+    l.scanIndex = static_cast<unsigned>(index);
+    return l;
 }
 
 std::string DeviceInfo::displayName() const

@@ -1,6 +1,7 @@
 #include "libiio_context.h"
 
 #include "dmascope/not_found_error.h"
+#include "dmascope/remote_stream.h"
 #include "dmascope/system_error.h"
 
 #include <iio.h>
@@ -16,23 +17,30 @@ namespace {
 // sysfs attributes are at most a page; remote ones are limited the same way by iiod.
 constexpr std::size_t kAttrBufferSize = 16384;
 
-iio_context *openContextOrThrow(const std::string &uri)
+} // namespace
+
+iio_context *openLibiioContext(const std::string &uri)
 {
+    // libiio 0.24's network backend cuts ":PORT" off the string it is given, in place, despite
+    // the const: hand it a scratch copy.
+    std::string scratch = uri;
     errno = 0;
-    iio_context *ctx = iio_create_context_from_uri(uri.c_str());
+    iio_context *ctx = iio_create_context_from_uri(scratch.c_str());
     if (!ctx) {
         const int err = errno ? errno : EIO;
         std::string hint;
         if (err == ECONNREFUSED || err == ETIMEDOUT || err == EHOSTUNREACH)
-            hint = "is iiod running there and reachable?";
+            hint = "Is iiod running there and reachable?";
         else if (err == ENOENT && uri.rfind("local:", 0) == 0)
-            hint = "this machine has no IIO devices (/sys/bus/iio/devices is empty or missing)";
+            hint = "This machine has no IIO devices (/sys/bus/iio/devices is empty or missing)";
         else if (err == EACCES || err == EPERM)
-            hint = "permission denied: check the device permissions (udev rules) or run as root";
+            hint = "Check the device permissions (udev rules) or run as root";
         throw SystemError(err, "cannot open IIO context '" + uri + "'", hint);
     }
     return ctx;
 }
+
+namespace {
 
 std::string trimmed(const char *text, std::size_t len)
 {
@@ -52,7 +60,7 @@ ChannelInfo describeChannel(iio_channel *chn)
     ch.scanElement = iio_channel_is_scan_element(chn);
     ch.index = ch.scanElement ? iio_channel_get_index(chn) : -1;
     if (ch.scanElement)
-        ch.format = libiioScanFormat(chn);
+        ch.scanType = libiioScanType(chn);
     for (unsigned i = 0, n = iio_channel_get_attrs_count(chn); i < n; ++i)
         ch.attributes.emplace_back(iio_channel_get_attr(chn, i));
 
@@ -75,16 +83,17 @@ ChannelInfo describeChannel(iio_channel *chn)
 
 } // namespace
 
-std::string libiioScanFormat(const iio_channel *chn)
+ScanType libiioScanType(const iio_channel *chn)
 {
     const iio_data_format *fmt = iio_channel_get_data_format(chn);
-    std::string s = fmt->is_be ? "be:" : "le:";
-    s += fmt->is_signed ? 's' : 'u';
-    s += std::to_string(fmt->bits) + "/" + std::to_string(fmt->length);
-    if (fmt->repeat > 1)
-        s += "X" + std::to_string(fmt->repeat);
-    s += ">>" + std::to_string(fmt->shift);
-    return s;
+    ScanType t;
+    t.bigEndian = fmt->is_be;
+    t.isSigned = fmt->is_signed;
+    t.realBits = fmt->bits;
+    t.storageBits = fmt->length;
+    t.shift = fmt->shift;
+    t.repeat = fmt->repeat ? fmt->repeat : 1;
+    return t;
 }
 
 DeviceInfo describeLibiioDevice(iio_device *dev)
@@ -121,7 +130,7 @@ std::vector<DeviceInfo> describeDevices(iio_context *ctx)
 } // namespace
 
 LibiioContext::LibiioContext(const std::string &uri, ContextKind kind)
-    : LibiioContext(openContextOrThrow(uri), uri, kind)
+    : LibiioContext(openLibiioContext(uri), uri, kind)
 {
 }
 
@@ -220,6 +229,27 @@ void LibiioContext::writeAttribute(const AttributeRef &ref, const std::string &v
     if (ret < 0)
         throw SystemError(static_cast<int>(-ret),
                           r.deviceName + ": " + r.fileName + ": value '" + value + "' refused");
+}
+
+std::unique_ptr<Stream> LibiioContext::createStream(const DeviceInfo &device)
+{
+    if (!device.bufferCapable)
+        throw std::invalid_argument(device.id + " (" + device.name + ") has no scan elements: "
+                                    "it cannot stream");
+    switch (kind()) {
+    case ContextKind::Network:
+    case ContextKind::Usb:
+        return std::make_unique<RemoteStream>(uri(), device.id);
+    case ContextKind::Local:
+        // Interim until DmabufStream (branch streams) is merged.
+        throw std::invalid_argument("streaming local devices needs DmabufStream, which this "
+                                    "build does not have yet");
+    case ContextKind::Xml:
+    case ContextKind::Sim:
+        break;
+    }
+    throw std::invalid_argument(uri() + " is a description of devices (xml:): it cannot stream; "
+                                "open the device's real context (local:, ip:, usb:)");
 }
 
 } // namespace dmascope

@@ -20,6 +20,7 @@ public:
     std::vector<std::pair<std::string, std::string>> attributes() const override;
     std::string readAttribute(const AttributeRef &ref) const override;
     void writeAttribute(const AttributeRef &ref, const std::string &value) override;
+    std::unique_ptr<Stream> createStream(const DeviceInfo &device) override;
 
 private:
     struct Resolved
@@ -35,12 +36,15 @@ private:
     iio_context *ctx_;  // owned
 };
 
+// iio_create_context_from_uri() or SystemError with a hint for the usual causes.
+iio_context *openLibiioContext(const std::string &uri);
+
 // Copies what libiio knows about `dev` into a DeviceInfo. Reads the channel `label`, `scale`
 // and `offset` attributes where the context can (an xml: context cannot: then the scale
 // recorded with the scan element, or 1, and offset 0).
 DeviceInfo describeLibiioDevice(iio_device *dev);
 
-// The kernel scan type string ("le:s12/16>>4") for a libiio channel.
-std::string libiioScanFormat(const iio_channel *chn);
+// The scan type libiio parsed from the channel's _type attribute.
+ScanType libiioScanType(const iio_channel *chn);
 
 } // namespace dmascope
