@@ -100,12 +100,13 @@ DiscoveryResult discover(const QString &uri)
     DiscoveryResult r;
     r.uri = uri;
     try {
-        const auto context = Context::open(uri.toStdString());
+        std::shared_ptr<Context> context = Context::open(uri.toStdString());
         r.uri = q(context->uri());
         r.description = q(context->description());
         for (const DeviceInfo &dev : context->devices())
             if (!dev.trigger)
                 r.devices.append(describeDevice(*context, dev));
+        r.context = std::move(context);
     } catch (const std::exception &e) {
         r.error = QString::fromLocal8Bit(e.what());
     }

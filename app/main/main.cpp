@@ -3,7 +3,6 @@
 #include "main_window.h"
 #include "plugin_manager.h"
 #include "plugin_search_path.h"
-#include "stream_factory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -54,7 +53,7 @@ int main(int argc, char *argv[])
     dmascope::app::MainWindowOptions windowOptions;
     windowOptions.startUri = options.uri;
     windowOptions.restoreSession = !options.demo;
-    dmascope::app::MainWindow window(plugins, dmascope::app::createStream, windowOptions);
+    dmascope::app::MainWindow window(plugins, windowOptions);
     window.show();
     window.start();
     return app.exec();

@@ -27,6 +27,7 @@
 #include <QTimer>
 
 #include <exception>
+#include <stdexcept>
 
 // Q_INIT_RESOURCE must be used outside any namespace; it keeps the icons of the static
 // dmascope_resources library in the binary.
@@ -52,11 +53,11 @@ bool isBuiltInUri(const QString &uri)
 
 } // namespace
 
-MainWindow::MainWindow(const PluginManager &plugins, StreamRegistry::Factory streamFactory,
-                       const MainWindowOptions &options, QWidget *parent)
+MainWindow::MainWindow(const PluginManager &plugins, const MainWindowOptions &options,
+                       QWidget *parent)
     : QMainWindow(parent),
       plugins_(plugins),
-      streams_(std::move(streamFactory)),
+      streams_([this](const DeviceDescription &device) { return createStream(device); }),
       options_(options),
       settings_(options.settingsFile.isEmpty()
                     ? std::make_unique<QSettings>()
@@ -268,8 +269,18 @@ void MainWindow::discover(const QString &uri)
     watcher->setFuture(discoverAsync(uri));
 }
 
+std::unique_ptr<Stream> MainWindow::createStream(const DeviceDescription &device) const
+{
+    const std::shared_ptr<Context> context = contexts_.value(device.uri);
+    if (!context)
+        throw std::runtime_error(device.uri.toStdString() + " is not connected");
+    return context->createStream(context->device(device.id.toStdString()));
+}
+
 void MainWindow::onDiscovered(const DiscoveryResult &result)
 {
+    if (result.context)
+        contexts_.insert(result.uri, result.context);
     browser_->setDiscovery(result);
     if (!result.error.isEmpty())
         showStatusMessage(tr("%1: %2").arg(result.uri, result.error), 10000);

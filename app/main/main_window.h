@@ -8,6 +8,7 @@
 
 #include "dmascope/plugin/instrument_host.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QMainWindow>
 #include <QSet>
@@ -18,6 +19,9 @@ class QSettings;
 class QTabWidget;
 class QTimer;
 
+namespace dmascope {
+class Context;
+}
 namespace dmascope::plugin {
 class Instrument;
 }
@@ -40,8 +44,8 @@ class MainWindow final : public QMainWindow, public plugin::InstrumentHost
     Q_OBJECT
 
 public:
-    MainWindow(const PluginManager &plugins, StreamRegistry::Factory streamFactory,
-               const MainWindowOptions &options, QWidget *parent = nullptr);
+    MainWindow(const PluginManager &plugins, const MainWindowOptions &options,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Discovers the start contexts and, once they are known, restores the session or opens the
@@ -83,6 +87,7 @@ private:
     void restoreSettings();
     void discover(const QString &uri);
     void onDiscovered(const DiscoveryResult &result);
+    std::unique_ptr<Stream> createStream(const plugin::DeviceDescription &device) const;
     void openPendingInstruments();
     void openDefaultInstrument();
     void openDefaultOn(const plugin::DeviceDescription &device);
@@ -95,6 +100,7 @@ private:
     StreamRegistry streams_;
     MainWindowOptions options_;
     std::unique_ptr<QSettings> settings_;
+    QHash<QString, std::shared_ptr<Context>> contexts_; // by URI, from the latest discovery
     Theme theme_ = Theme::Dark;
 
     DeviceBrowser *browser_ = nullptr;

@@ -1,7 +1,7 @@
 // The app's streams: one per device, shared by every instrument on it and stopped when the last
-// one lets go. Streams are created by a factory (the device model's, in the app; a fake in
-// tests) and started on a worker thread, because starting a remote stream is a network round
-// trip and the GUI thread never waits for a device.
+// one lets go. Streams are created by a factory (the open context's createStream, in the app)
+// and started on a worker thread, because starting a remote stream is a network round trip and
+// the GUI thread never waits for a device.
 #pragma once
 
 #include "dmascope/plugin/device_description.h"
