@@ -16,7 +16,7 @@ QString number(double v)
 
 double toUnit(const CsvChannel &c, double divs)
 {
-    return (divs - c.offsetDivs) * c.voltsPerDiv;
+    return divs * c.gain + c.bias;
 }
 
 } // namespace

@@ -476,7 +476,8 @@ void ScopeInstrument::syncControls()
 
 void ScopeInstrument::applyConfig()
 {
-    plot_->setView(viewFor(settings_));
+    reference_ = layout_ ? referenceChannel(*layout_, settings_) : 0;
+    plot_->setView(viewFor(settings_, reference_));
     if (!layout_ || !feeder_)
         return;
     ui::ProducerConfig config;
@@ -601,9 +602,9 @@ bool ScopeInstrument::exportCsv(const QString &path)
     }
     std::vector<CsvChannel> channels;
     for (std::size_t i : shown_) {
-        const ChannelSettings cs = settings_.channel(i);
-        channels.push_back({QStringLiteral("CH%1").arg(i + 1), QStringLiteral("V"), cs.voltsPerDiv,
-                            cs.offsetDivs});
+        const double bias = fromDisplay(settings_, i, reference_, 0.0);
+        const double gain = fromDisplay(settings_, i, reference_, 1.0) - bias;
+        channels.push_back({QStringLiteral("CH%1").arg(i + 1), QStringLiteral("V"), gain, bias});
     }
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {

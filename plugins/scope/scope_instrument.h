@@ -89,6 +89,7 @@ private:
     std::shared_ptr<Subscription> subscription_;
     std::shared_ptr<const ScanLayout> layout_;
     std::vector<std::size_t> shown_; // layout index of each plotted trace
+    std::size_t reference_ = 0;      // layout index of the channel labelling the value axis
     std::vector<dsp::MeasurementStats> stats_; // by layout index
     double measuredRate_ = 0.0;
     bool syncing_ = false; // controls are being set from settings_: ignore their signals

@@ -137,14 +137,44 @@ std::size_t effectiveRecordLength(const ScopeSettings &settings, double sampleRa
     return static_cast<std::size_t>(n);
 }
 
-ui::ViewRange viewFor(const ScopeSettings &settings)
+namespace {
+bool plottable(const ChannelLayout &ch)
+{
+    return dsp::SampleFormat::from(ch.type).valid() && ch.type.repeat == 1;
+}
+} // namespace
+
+std::size_t referenceChannel(const ScanLayout &layout, const ScopeSettings &settings)
+{
+    for (std::size_t i = 0; i < layout.channels.size(); ++i)
+        if (settings.channel(i).enabled && plottable(layout.channels[i]))
+            return i;
+    return static_cast<std::size_t>(std::max(settings.triggerChannel, 0));
+}
+
+double toDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double value)
+{
+    const ChannelSettings c = s.channel(ch);
+    const ChannelSettings r = s.channel(reference);
+    return (value / c.voltsPerDiv + c.offsetDivs - r.offsetDivs) * r.voltsPerDiv;
+}
+
+double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double display)
+{
+    const ChannelSettings c = s.channel(ch);
+    const ChannelSettings r = s.channel(reference);
+    return (display / r.voltsPerDiv + r.offsetDivs - c.offsetDivs) * c.voltsPerDiv;
+}
+
+ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference)
 {
     const double span = kTimeDivisions * settings.timePerDiv;
+    const double vdiv = settings.channel(reference).voltsPerDiv;
     ui::ViewRange v;
     v.t0 = -settings.triggerPosition * span;
     v.t1 = v.t0 + span;
-    v.v0 = -kValueDivisions / 2;
-    v.v1 = kValueDivisions / 2;
+    v.v0 = -kValueDivisions / 2 * vdiv;
+    v.v1 = kValueDivisions / 2 * vdiv;
     return v;
 }
 
@@ -155,6 +185,7 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
     shown->clear();
     c.frameBytes = layout.frameBytes;
     c.sampleRate = sampleRate;
+    const std::size_t reference = referenceChannel(layout, settings);
     const std::size_t trigger =
         std::min<std::size_t>(static_cast<std::size_t>(std::max(settings.triggerChannel, 0)),
                               layout.channels.empty() ? 0 : layout.channels.size() - 1);
@@ -162,25 +193,27 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
         const ChannelLayout &ch = layout.channels[i];
         // 64-bit elements are timestamps, never plotted; the DSP takes 8/16/32-bit containers.
         const dsp::SampleFormat format = dsp::SampleFormat::from(ch.type);
-        if (!format.valid() || ch.type.repeat != 1)
+        if (!plottable(ch))
             continue;
         const ChannelSettings cs = settings.channel(i);
         if (!cs.enabled && i != trigger)
             continue;
         ui::ProducerChannel pc;
         pc.label = QString::fromStdString(ch.label.empty() ? ch.id : ch.label);
-        pc.unit = QStringLiteral("div");
+        pc.unit = QStringLiteral("V");
         pc.byteOffset = ch.byteOffset;
         pc.format = format;
-        // raw -> volts -> divisions: ((raw + offset) * scale * unit) / vdiv + pos
-        //   = (raw + offset + pos * vdiv / (scale * unit)) * (scale * unit / vdiv)
+        // display = toDisplay(volts) = volts * k + b with volts = (raw + offset) * scale * unit,
+        // folded into one calibration: (raw + offset + b / (scale * unit * k')) * k.
         const double voltsPerLsb = ch.scale * unitScale(ch);
-        pc.calibration.scale = voltsPerLsb / cs.voltsPerDiv;
-        pc.calibration.offset = ch.offset + cs.offsetDivs * cs.voltsPerDiv / voltsPerLsb;
+        const double gain = settings.channel(reference).voltsPerDiv / cs.voltsPerDiv;
+        const double bias = toDisplay(settings, i, reference, 0.0);
+        pc.calibration.scale = voltsPerLsb * gain;
+        pc.calibration.offset = ch.offset + bias / pc.calibration.scale;
         if (i == trigger) {
             c.trigger.channel = static_cast<int>(shown->size());
-            c.trigger.level = settings.triggerLevel / cs.voltsPerDiv + cs.offsetDivs;
-            c.trigger.hysteresis = settings.hysteresis / cs.voltsPerDiv;
+            c.trigger.level = toDisplay(settings, i, reference, settings.triggerLevel);
+            c.trigger.hysteresis = settings.hysteresis * gain;
         }
         c.channels.push_back(pc);
         shown->push_back(i);

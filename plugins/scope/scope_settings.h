@@ -2,9 +2,11 @@
 // Plain values with JSON round-tripping (saved with the session), no widgets, so the mapping is
 // tested on its own.
 //
-// Per-channel V/div and offset: the plot's value axis is in divisions (8 of them, -4..4), and
-// each channel's calibration maps its volts onto divisions (v / voltsPerDiv + offsetDivs), as a
-// bench scope's screen does. The trigger level is entered in volts and converted the same way.
+// Per-channel V/div and offset: the screen has 8 vertical divisions and each channel is drawn at
+// its own V/div and offset, as on a bench scope. The plot's value axis is labelled in the volts
+// of the reference channel (the first one shown); every other channel is mapped onto that axis
+// through its calibration (display = (v / vdiv + offset - refOffset) * refVdiv), so the plot
+// needs one axis only. The trigger level is entered in volts and mapped the same way.
 #pragma once
 
 #include "dmascope/dsp/trigger.h"
@@ -63,8 +65,17 @@ double unitScale(const ChannelLayout &channel);
 // screen, clamped to kMinRecordLength..kMaxRecordLength.
 std::size_t effectiveRecordLength(const ScopeSettings &settings, double sampleRate);
 
-// The time window the plot shows: timebase x 10 divisions, trigger at triggerPosition.
-ui::ViewRange viewFor(const ScopeSettings &settings);
+// The channel whose volts label the value axis: the first enabled one that can be plotted, the
+// trigger source when none is enabled.
+std::size_t referenceChannel(const ScanLayout &layout, const ScopeSettings &settings);
+
+// Channel `ch`'s physical value <-> the plot's value axis (see the top of this file).
+double toDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double value);
+double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double display);
+
+// The window the plot shows: timebase x 10 divisions with the trigger at triggerPosition, and
+// 8 divisions of the reference channel centred on 0.
+ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference = 0);
 
 // Producer channels are the enabled ones (the trigger source is forced on); `shown` receives
 // the layout index of each producer channel. Returns false when the layout has no usable channel.
