@@ -54,14 +54,20 @@ public:
     // Number of samples the last scan call consumed.
     std::size_t consumed() const noexcept { return consumed_; }
 
+    // What carries over from one scan call to the next (exposed for the scan loops in the .cpp).
+    struct State
+    {
+        bool havePrev = false;
+        std::int32_t prev = 0;
+        bool armedRise = false;
+        bool armedFall = false;
+        bool haveLast = false;
+        double last = 0.0; // last accepted position
+    };
+
 private:
     EdgeTriggerConfig config_;
-    bool havePrev_ = false;
-    std::int32_t prev_ = 0;
-    bool armedRise_ = false;
-    bool armedFall_ = false;
-    bool haveLast_ = false;
-    double last_ = 0.0; // last accepted position
+    State state_;
     std::size_t consumed_ = 0;
 };
 
