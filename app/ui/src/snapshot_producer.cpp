@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <ctime>
 #include <optional>
@@ -140,19 +141,22 @@ struct SnapshotProducer::Worker
             if (capturing) {
                 n = static_cast<std::size_t>(std::min<std::uint64_t>(n, captureEnd - segStart));
             } else {
-                // Scan up to (and including) the first accepted edge, so no sample is scanned twice.
-                double pos = 0.0;
-                const std::size_t k = trigger.scan(channel(b, static_cast<std::size_t>(config.trigger.channel), done),
-                                                   n, segStart, std::span(&pos, 1));
+                // Scan the rest of the block (or until the buffer fills); the machine takes the
+                // first edge after its arming point. Samples scanned beyond the capture's end are
+                // scanned again after it (the detector is resynced then).
+                std::array<double, 64> found;
+                const std::size_t k = trigger.scan(
+                    channel(b, static_cast<std::size_t>(config.trigger.channel), done), n,
+                    segStart, found);
                 n = trigger.consumed();
                 const std::uint64_t scannedEnd = segStart + n;
-                if (auto c = machine.advance(k ? std::span<const double>(&pos, 1) : std::span<const double>{},
-                                             scannedEnd)) {
+                if (auto c = machine.advance(std::span<const double>(found.data(), k), scannedEnd)) {
                     double at = c->position;
                     if (c->forced) // free-run: the newest full record, not one in the past
                         at = std::max(at, static_cast<double>(scannedEnd) - static_cast<double>(post));
                     startCapture(at, c->forced);
-                    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, std::max(captureEnd, segStart) - segStart));
+                    n = static_cast<std::size_t>(
+                        std::min<std::uint64_t>(n, std::max(captureEnd, segStart) - segStart));
                 }
             }
             appendAll(b, done, n);
@@ -183,7 +187,9 @@ struct SnapshotProducer::Worker
     // it, the ragged ends (and unusual layouts) per channel.
     void appendAll(const FrameBlock &b, std::size_t first, std::size_t n)
     {
-        constexpr std::size_t kBatch = 1 << 16; // frames per pass: bounds the scratch
+        // Frames per pass: bounds the scratch (64Ki level-1 entries per channel), and is large
+        // against the raw window, of which each pass decodes only its last rawWindow samples.
+        constexpr std::size_t kBatch = 1 << 20;
         const std::size_t head = std::min(n, filling.front().samplesToBucketBoundary());
         if (head != 0)
             for (std::size_t i = 0; i < filling.size(); ++i)
@@ -225,6 +231,7 @@ struct SnapshotProducer::Worker
         captureCpuMs = 0.0;
         for (auto &p : filling)
             p.reset(next);
+        trigger.resync();
         machine.captureDone(next);
         if (machine.waiting())
             machine.arm(next + pre);

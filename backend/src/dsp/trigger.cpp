@@ -21,6 +21,12 @@ void EdgeTrigger::reset()
     consumed_ = 0;
 }
 
+void EdgeTrigger::resync()
+{
+    state_.havePrev = false;
+    state_.armedRise = state_.armedFall = false;
+}
+
 namespace {
 
 // The level and arming thresholds as integers, so the per-sample tests are integer compares:

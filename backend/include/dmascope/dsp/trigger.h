@@ -42,6 +42,9 @@ public:
     const EdgeTriggerConfig &config() const noexcept { return config_; }
     void setConfig(const EdgeTriggerConfig &config); // also reset()s
     void reset();
+    // The next scan does not continue the last one (samples were skipped): forget the previous
+    // sample and the arming, keep the last accepted position for the holdoff.
+    void resync();
 
     // Scans `count` samples of `ch`; `first` is the absolute number of the first one. Writes the
     // accepted trigger positions in order to `out` and returns how many; scanning stops early when
