@@ -3,6 +3,7 @@
 #include "dmascope/syscalls.h"
 #include "dmascope/system_error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/dma-buf.h>
@@ -187,6 +188,21 @@ int TransferFence::status() const noexcept
     if (info.status == 0)
         return 1;
     return info.status;
+}
+
+std::int64_t TransferFence::signalTimeNs() const noexcept
+{
+    // A sync_file exported from one DMABUF's fence may hold several fences: take the latest.
+    sync_fence_info fences[8]{};
+    sync_file_info info{};
+    info.num_fences = 8;
+    info.sync_fence_info = reinterpret_cast<std::uintptr_t>(fences);
+    if (sys::ioctl(fd_.get(), SYNC_IOC_FILE_INFO, &info) < 0 || info.status != 1)
+        return 0;
+    std::int64_t latest = 0;
+    for (std::uint32_t i = 0; i < info.num_fences && i < 8; ++i)
+        latest = std::max(latest, static_cast<std::int64_t>(fences[i].timestamp_ns));
+    return latest;
 }
 
 } // namespace dmascope

@@ -127,6 +127,9 @@ public:
     // After signalling: 0 when the transfer succeeded, otherwise the negative error it ended
     // with (e.g. -EINTR when the buffer was disabled). 1 if not yet signalled.
     int status() const noexcept;
+    // CLOCK_MONOTONIC time (ns) at which the kernel signalled the fence; 0 if not signalled.
+    // The completion time of a block as the driver saw it, free of user-space scheduling jitter.
+    std::int64_t signalTimeNs() const noexcept;
 
 private:
     explicit TransferFence(UniqueFd fd) : fd_(std::move(fd)) {}

@@ -1,0 +1,173 @@
+// The one interface every acquisition stream has (sim, fileio, DMABUF, remote, playback), and the
+// machinery they share: a stream thread that only waits for the next filled buffer, publishes it
+// to the subscriptions and re-queues buffers whose last reference dropped (block contract,
+// ARCHITECTURE.md §4). Concrete streams supply a StreamSource, the small interface to the
+// "hardware": allocate buffers, queue a free one, wait for a filled one, start and stop.
+#pragma once
+
+#include "dmascope/block_pool.h"
+#include "dmascope/scan_layout.h"
+#include "dmascope/subscription.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dmascope {
+
+enum class PathPreference { Auto, Dmabuf, Fileio };
+
+struct StreamConfig
+{
+    std::vector<std::string> channels; // channel ids ("voltage0"); empty: every scan channel
+    std::size_t samplesPerBlock = 4096;
+    unsigned blockCount = 8;
+    PathPreference path = PathPreference::Auto;
+};
+
+enum class StreamState { Idle, Running, Stopped, Failed };
+const char *toString(StreamState state) noexcept;
+
+struct StreamStats
+{
+    StreamState state = StreamState::Idle;
+    std::string error; // why the stream failed (state Failed)
+
+    std::uint64_t bytes = 0;
+    std::uint64_t blocks = 0;
+    std::uint64_t samples = 0; // frames delivered
+    double seconds = 0;        // since start (until the end once stopped)
+    double megabytesPerSecond = 0; // 1 MB = 1e6 bytes, averaged over `seconds`
+    double samplesPerSecond = 0;
+
+    std::uint64_t consumerOverruns = 0; // blocks dropped for full lossless subscriptions
+    std::uint64_t sourceOverruns = 0;   // gaps at the source (no free buffer, failed transfer)
+    std::uint64_t lostSamples = 0;      // samples the source lost in those gaps
+    std::uint64_t overruns = 0;         // consumerOverruns + sourceOverruns
+    std::uint64_t discontinuities = 0;  // blocks published with the discontinuity flag
+
+    // "dmabuf-heap", "dmabuf-udmabuf", "fileio", "remote", "sim" or "playback", and why the
+    // preferred path was not taken (empty when it was).
+    std::string path;
+    std::string fallbackReason;
+};
+
+// One filled buffer as the source reports it.
+struct FilledBuffer
+{
+    unsigned index = 0;
+    std::size_t bytes = 0;
+    std::uint64_t lostSamplesBefore = 0; // samples the hardware could not store before it
+};
+
+class StreamSource
+{
+public:
+    struct Buffers
+    {
+        std::vector<BlockPool::Buffer> buffers;
+        std::shared_ptr<void> owner; // keeps the memory alive; released with the last block
+    };
+
+    virtual ~StreamSource() = default;
+    // Allocates `count` buffers of `bytes` each. Throws with a message for the user.
+    virtual Buffers allocate(std::size_t bytes, unsigned count) = 0;
+    // Starts acquisition after the first buffers were queued. Throws.
+    virtual void start() = 0;
+    // Hands free buffer `index` to the hardware. Returns 0 or an errno (the stream fails).
+    virtual int queue(unsigned index) noexcept = 0;
+    // Waits for the oldest queued buffer to be filled, or for `wakeFd` to become readable.
+    // Returns 1 with *out set, 0 on timeout, -ECANCELED when woken, or -errno (the stream
+    // ends with that error). With nothing queued it waits for the wake-up alone.
+    virtual int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept = 0;
+    // Stops acquisition and gives up the queued buffers: on the stream thread when it ends, or
+    // on the caller's thread when start() fails part-way (then possibly before start()).
+    virtual void stop() noexcept = 0;
+};
+
+class Stream
+{
+public:
+    Stream();
+    virtual ~Stream();
+    Stream(const Stream &) = delete;
+    Stream &operator=(const Stream &) = delete;
+
+    // Opens the source and starts the stream thread. Throws std::runtime_error (SystemError,
+    // std::invalid_argument for a bad config) with a message for the user; throws
+    // std::logic_error when already running.
+    void start(const StreamConfig &config);
+    // Stops the thread and the source. Blocks held by consumers stay valid; their buffers are
+    // freed when the last reference drops. Idempotent.
+    void stop();
+
+    StreamState state() const noexcept { return state_.load(std::memory_order_acquire); }
+    StreamStats stats() const;
+    // Safe from any thread, before or while running. After the run ended the subscription is
+    // ended at once. Lossy subscriptions have depth 1.
+    std::shared_ptr<Subscription> subscribe(SubscriptionKind kind, std::size_t depth = 16,
+                                            std::function<void()> onReady = {});
+    // The layout of the current (or last) run; null before the first start.
+    std::shared_ptr<const ScanLayout> layout() const;
+
+protected:
+    struct Opened
+    {
+        std::unique_ptr<StreamSource> source;
+        std::shared_ptr<const ScanLayout> layout;
+        std::string path;
+        std::string fallbackReason;
+    };
+    // Validates `config`, configures the device and returns its source. Throws.
+    virtual Opened open(const StreamConfig &config) = 0;
+
+private:
+    void run();
+    void publish(const FilledBuffer &filled);
+    void end(StreamState state, const std::string &error);
+    std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subscribers() const;
+
+    std::thread thread_; // touched by start()/stop()/~Stream() only (the controlling thread)
+
+    // Set by start() before the thread runs and reset by stop() after it joined; in between
+    // only the stream thread uses them (and stop() calls pool_->wake(), which is thread-safe).
+    std::unique_ptr<StreamSource> source_;
+    std::shared_ptr<BlockPool> pool_;
+    std::uint64_t nextSequence_ = 0;
+    std::uint64_t nextSample_ = 0;
+
+    std::atomic<StreamState> state_{StreamState::Idle};
+    std::atomic<bool> cancel_{false};
+    std::atomic<std::uint64_t> bytes_{0};
+    std::atomic<std::uint64_t> blocks_{0};
+    std::atomic<std::uint64_t> samples_{0};
+    std::atomic<std::uint64_t> consumerOverruns_{0};
+    std::atomic<std::uint64_t> sourceOverruns_{0};
+    std::atomic<std::uint64_t> lostSamples_{0};
+    std::atomic<std::uint64_t> discontinuities_{0};
+    std::atomic<std::int64_t> startNs_{0};
+    std::atomic<std::int64_t> endNs_{0}; // 0 while running
+
+    mutable std::mutex infoMutex_;
+    std::string path_;                          // guarded by infoMutex_
+    std::string fallbackReason_;                // guarded by infoMutex_
+    std::string error_;                         // guarded by infoMutex_
+    std::shared_ptr<const ScanLayout> layout_;  // guarded by infoMutex_
+
+    mutable std::mutex subscribersMutex_;
+    // Copy-on-write so the stream thread iterates a snapshot without holding the lock.
+    std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subscribers_; // guarded by subscribersMutex_
+    bool ended_ = false;                        // guarded by subscribersMutex_
+    std::string endReason_;                     // guarded by subscribersMutex_
+};
+
+// CLOCK_MONOTONIC in nanoseconds.
+std::int64_t monotonicNs() noexcept;
+
+} // namespace dmascope

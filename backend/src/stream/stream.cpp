@@ -1,0 +1,260 @@
+#include "dmascope/stream.h"
+
+#include "dmascope/system_error.h"
+
+#include <cerrno>
+#include <ctime>
+#include <stdexcept>
+
+namespace dmascope {
+
+namespace {
+// How long one wait for the hardware lasts before the loop looks at the cancel flag again.
+// Cancellation itself is immediate (the wake eventfd); this only bounds a lost wake-up.
+constexpr int kWaitTimeoutMs = 1000;
+} // namespace
+
+const char *toString(StreamState state) noexcept
+{
+    switch (state) {
+    case StreamState::Idle:
+        return "idle";
+    case StreamState::Running:
+        return "running";
+    case StreamState::Stopped:
+        return "stopped";
+    case StreamState::Failed:
+        return "failed";
+    }
+    return "?";
+}
+
+std::int64_t monotonicNs() noexcept
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+Stream::Stream() : subscribers_(std::make_shared<std::vector<std::weak_ptr<Subscription>>>()) {}
+
+Stream::~Stream() { stop(); }
+
+void Stream::start(const StreamConfig &config)
+{
+    if (state() == StreamState::Running)
+        throw std::logic_error("the stream is already running; stop it first");
+    stop(); // joins a previous run that ended by itself (an error) and frees its source
+    if (config.samplesPerBlock == 0)
+        throw std::invalid_argument("samples per block must be at least 1");
+    if (config.blockCount < 2)
+        throw std::invalid_argument("a stream needs at least 2 blocks (one filling, one in use)");
+
+    Opened opened = open(config);
+    const std::size_t blockBytes = config.samplesPerBlock * opened.layout->frameBytes;
+    if (blockBytes == 0)
+        throw std::invalid_argument("no channel is enabled");
+    StreamSource::Buffers buffers = opened.source->allocate(blockBytes, config.blockCount);
+    for (auto &b : buffers.buffers)
+        b.capacity = blockBytes; // the block size, even where the allocation was page-rounded
+    auto pool = BlockPool::create(std::move(buffers.buffers), std::move(buffers.owner),
+                                  opened.layout);
+    try {
+        for (unsigned i = 0; i < pool->size(); ++i)
+            if (const int err = opened.source->queue(i))
+                throw SystemError(err, "queue buffer " + std::to_string(i) + " of " +
+                                           std::to_string(pool->size()));
+        opened.source->start();
+    } catch (...) {
+        opened.source->stop();
+        throw;
+    }
+
+    {
+        std::lock_guard lock(infoMutex_);
+        path_ = opened.path;
+        fallbackReason_ = opened.fallbackReason;
+        error_.clear();
+        layout_ = opened.layout;
+    }
+    {
+        std::lock_guard lock(subscribersMutex_);
+        ended_ = false;
+        endReason_.clear();
+    }
+    for (auto *counter : {&bytes_, &blocks_, &samples_, &consumerOverruns_, &sourceOverruns_,
+                          &lostSamples_, &discontinuities_})
+        counter->store(0, std::memory_order_relaxed);
+    source_ = std::move(opened.source);
+    pool_ = std::move(pool);
+    nextSequence_ = 0;
+    nextSample_ = 0;
+    cancel_.store(false, std::memory_order_relaxed);
+    startNs_.store(monotonicNs(), std::memory_order_relaxed);
+    endNs_.store(0, std::memory_order_relaxed);
+    state_.store(StreamState::Running, std::memory_order_release);
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (...) {
+        source_->stop();
+        source_.reset();
+        pool_.reset();
+        state_.store(StreamState::Failed, std::memory_order_release);
+        throw;
+    }
+}
+
+void Stream::stop()
+{
+    cancel_.store(true, std::memory_order_release);
+    if (thread_.joinable()) {
+        pool_->wake();
+        thread_.join();
+    }
+    // The pool lives on in the blocks consumers still hold; the source is done.
+    source_.reset();
+    pool_.reset();
+}
+
+void Stream::run()
+{
+    StreamState endState = StreamState::Stopped;
+    std::string error;
+    while (!cancel_.load(std::memory_order_acquire)) {
+        int queueError = 0;
+        pool_->takeReturned([&](unsigned index) {
+            if (queueError == 0)
+                queueError = source_->queue(index);
+        });
+        if (queueError) {
+            endState = StreamState::Failed;
+            error = "re-queueing a buffer failed: " + describeErrno(queueError);
+            break;
+        }
+        FilledBuffer filled;
+        const int r = source_->waitFilled(kWaitTimeoutMs, pool_->wakeFd(), &filled);
+        if (r == 1) {
+            publish(filled);
+        } else if (r == -ECANCELED) {
+            pool_->clearWake();
+        } else if (r < 0) {
+            endState = StreamState::Failed;
+            error = describeErrno(-r);
+            if (-r == ENODEV)
+                error += ". The device was removed";
+            break;
+        }
+    }
+    source_->stop();
+    end(endState, error);
+}
+
+void Stream::publish(const FilledBuffer &filled)
+{
+    const std::size_t frames = pool_->layout()->frameCount(filled.bytes);
+    const bool discontinuity = filled.lostSamplesBefore > 0;
+    if (discontinuity) {
+        sourceOverruns_.fetch_add(1, std::memory_order_relaxed);
+        lostSamples_.fetch_add(filled.lostSamplesBefore, std::memory_order_relaxed);
+        discontinuities_.fetch_add(1, std::memory_order_relaxed);
+    }
+    const std::uint64_t first = nextSample_ + filled.lostSamplesBefore;
+    nextSample_ = first + frames;
+    BlockRef block = pool_->publish(filled.index, filled.bytes, nextSequence_++, first,
+                                    monotonicNs(), discontinuity);
+    bytes_.fetch_add(filled.bytes, std::memory_order_relaxed);
+    blocks_.fetch_add(1, std::memory_order_relaxed);
+    samples_.fetch_add(frames, std::memory_order_relaxed);
+
+    const auto subs = subscribers();
+    for (const auto &weak : *subs) {
+        const std::shared_ptr<Subscription> sub = weak.lock();
+        if (sub && sub->offer(block) == Subscription::Offer::Dropped)
+            consumerOverruns_.fetch_add(1, std::memory_order_relaxed);
+    }
+    // `block` drops here: with no subscriber holding it the buffer returns at once.
+}
+
+void Stream::end(StreamState state, const std::string &error)
+{
+    endNs_.store(monotonicNs(), std::memory_order_relaxed);
+    {
+        std::lock_guard lock(infoMutex_);
+        error_ = error;
+    }
+    std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subs;
+    {
+        std::lock_guard lock(subscribersMutex_);
+        ended_ = true;
+        endReason_ = error;
+        subs = std::move(subscribers_);
+        subscribers_ = std::make_shared<std::vector<std::weak_ptr<Subscription>>>();
+    }
+    for (const auto &weak : *subs)
+        if (const auto sub = weak.lock())
+            sub->finish(error);
+    state_.store(state, std::memory_order_release);
+}
+
+std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> Stream::subscribers() const
+{
+    std::lock_guard lock(subscribersMutex_);
+    return subscribers_;
+}
+
+std::shared_ptr<Subscription> Stream::subscribe(SubscriptionKind kind, std::size_t depth,
+                                                std::function<void()> onReady)
+{
+    auto sub = std::make_shared<Subscription>(kind, depth, std::move(onReady));
+    std::lock_guard lock(subscribersMutex_);
+    if (ended_) {
+        sub->finish(endReason_);
+        return sub;
+    }
+    auto next = std::make_shared<std::vector<std::weak_ptr<Subscription>>>();
+    next->reserve(subscribers_->size() + 1);
+    for (const auto &weak : *subscribers_) {
+        const auto existing = weak.lock();
+        if (existing && !existing->closed()) // prune the ones consumers dropped
+            next->push_back(weak);
+    }
+    next->push_back(sub);
+    subscribers_ = std::move(next);
+    return sub;
+}
+
+std::shared_ptr<const ScanLayout> Stream::layout() const
+{
+    std::lock_guard lock(infoMutex_);
+    return layout_;
+}
+
+StreamStats Stream::stats() const
+{
+    StreamStats s;
+    s.state = state();
+    s.bytes = bytes_.load(std::memory_order_relaxed);
+    s.blocks = blocks_.load(std::memory_order_relaxed);
+    s.samples = samples_.load(std::memory_order_relaxed);
+    s.consumerOverruns = consumerOverruns_.load(std::memory_order_relaxed);
+    s.sourceOverruns = sourceOverruns_.load(std::memory_order_relaxed);
+    s.lostSamples = lostSamples_.load(std::memory_order_relaxed);
+    s.discontinuities = discontinuities_.load(std::memory_order_relaxed);
+    s.overruns = s.consumerOverruns + s.sourceOverruns;
+    const std::int64_t start = startNs_.load(std::memory_order_relaxed);
+    const std::int64_t end = endNs_.load(std::memory_order_relaxed);
+    if (start != 0) {
+        s.seconds = static_cast<double>((end ? end : monotonicNs()) - start) * 1e-9;
+        if (s.seconds > 0) {
+            s.megabytesPerSecond = static_cast<double>(s.bytes) / s.seconds * 1e-6;
+            s.samplesPerSecond = static_cast<double>(s.samples) / s.seconds;
+        }
+    }
+    std::lock_guard lock(infoMutex_);
+    s.path = path_;
+    s.fallbackReason = fallbackReason_;
+    s.error = error_;
+    return s;
+}
+
+} // namespace dmascope

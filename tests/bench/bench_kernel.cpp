@@ -1,0 +1,181 @@
+// Kernel data-path benchmark (runs in the QEMU guest, see scripts/bench kernel): throughput and
+// CPU use of the IIO DMABUF cycle versus read() on iio-sim-adc in throughput mode, for several
+// block sizes, (a) fetching blocks only and (b) reading every byte. Prints a Markdown table.
+#include "dmascope/dmabuf.h"
+#include "dmascope/iio_buffer_handle.h"
+#include "dmascope/iio_sysfs.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <fstream>
+#include <poll.h>
+#include <string>
+#include <sys/resource.h>
+#include <vector>
+
+using namespace dmascope;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr std::size_t kFrameBytes = 8; // all four s16-stored channels
+constexpr int kBlocks = 4;
+
+struct Result
+{
+    double mibPerSec = 0;
+    double processCpu = 0; // this process, % of one core
+    double systemCpu = 0;  // whole guest (includes the driver's fill thread), % of one core
+};
+
+// Busy time of the whole machine in clock ticks, from /proc/stat.
+unsigned long long machineBusyTicks()
+{
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    unsigned long long user, nice, system, idle, iowait, irq, softirq;
+    stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq;
+    return user + nice + system + irq + softirq;
+}
+
+double processCpuSeconds()
+{
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+// Reads every byte, so the data really crosses the CPU (the compiler cannot drop it).
+std::uint64_t touch(const std::uint8_t *data, std::size_t bytes)
+{
+    std::uint64_t sum = 0;
+    const auto *words = reinterpret_cast<const std::uint64_t *>(data);
+    for (std::size_t i = 0; i < bytes / 8; ++i)
+        sum += words[i];
+    return sum;
+}
+
+volatile std::uint64_t g_sink;
+
+template <typename Step>
+Result measure(double seconds, std::size_t blockBytes, Step step)
+{
+    const double cpu0 = processCpuSeconds();
+    const unsigned long long busy0 = machineBusyTicks();
+    const auto t0 = Clock::now();
+    std::uint64_t bytes = 0;
+    double elapsed = 0;
+    while (elapsed < seconds) {
+        step();
+        bytes += blockBytes;
+        elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+    Result r;
+    r.mibPerSec = double(bytes) / (1024.0 * 1024.0) / elapsed;
+    r.processCpu = 100.0 * (processCpuSeconds() - cpu0) / elapsed;
+    r.systemCpu = 100.0 * double(machineBusyTicks() - busy0) / double(sysconf(_SC_CLK_TCK)) /
+                  elapsed;
+    return r;
+}
+
+void prepareAdc(const IioSysfsDevice &adc, std::size_t blockBytes)
+{
+    if (adc.bufferEnabled(0))
+        adc.setBufferEnabled(0, false);
+    adc.write("throughput_mode", "1");
+    adc.disableAllScanElements(0);
+    for (int ch = 0; ch < 4; ++ch)
+        adc.enableScanElement(0, "in_voltage" + std::to_string(ch), true);
+    adc.setBufferLength(0, blockBytes / kFrameBytes * kBlocks);
+}
+
+Result benchDmabuf(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll,
+                   double seconds)
+{
+    prepareAdc(adc, blockBytes);
+    DmaHeapAllocator heap;
+    IioBufferHandle buffer(adc.devNode(), 0);
+    std::vector<MappedDmabuf> blocks;
+    for (int i = 0; i < kBlocks; ++i) {
+        blocks.emplace_back(heap.allocate(blockBytes), blockBytes);
+        buffer.attach(blocks.back().fd());
+        if (buffer.enqueue(blocks.back().fd(), blockBytes) != 0)
+            throw std::runtime_error("enqueue failed");
+    }
+    adc.setBufferEnabled(0, true);
+    std::deque<int> queued = {0, 1, 2, 3};
+    const Result r = measure(seconds, blockBytes, [&] {
+        const int i = queued.front();
+        queued.pop_front();
+        MappedDmabuf &b = blocks[std::size_t(i)];
+        // POLLIN on an input DMABUF: the transfer's write fence has signalled.
+        if (waitFd(b.fd(), POLLIN, 5000, -1) != 1)
+            throw std::runtime_error("timed out waiting for a block");
+        if (b.beginCpuAccess(CpuAccess::Read) != 0)
+            throw std::runtime_error("DMA_BUF_IOCTL_SYNC failed");
+        if (readAll)
+            g_sink = touch(b.data(), blockBytes);
+        b.endCpuAccess(CpuAccess::Read);
+        if (buffer.enqueue(b.fd(), blockBytes) != 0)
+            throw std::runtime_error("re-enqueue failed");
+        queued.push_back(i);
+    });
+    adc.setBufferEnabled(0, false);
+    for (auto &b : blocks)
+        buffer.detach(b.fd());
+    return r;
+}
+
+Result benchRead(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll, double seconds)
+{
+    prepareAdc(adc, blockBytes);
+    IioBufferHandle buffer(adc.devNode(), 0);
+    std::vector<std::uint8_t> dst(blockBytes);
+    adc.setBufferEnabled(0, true);
+    const Result r = measure(seconds, blockBytes, [&] {
+        std::size_t got = 0;
+        while (got < blockBytes) {
+            if (buffer.waitReady(POLLIN, 5000) != 1)
+                throw std::runtime_error("timed out waiting for data");
+            const ssize_t n = buffer.read(dst.data() + got, blockBytes - got);
+            if (n <= 0)
+                throw std::runtime_error("read failed");
+            got += std::size_t(n);
+        }
+        if (readAll)
+            g_sink = touch(dst.data(), blockBytes);
+    });
+    adc.setBufferEnabled(0, false);
+    return r;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+    try {
+        const auto adc = IioSysfsDevice::find("iio-sim-adc");
+        std::printf("| block | access | DMABUF MiB/s | read() MiB/s | DMABUF/read() | "
+                    "DMABUF CPU (proc/sys %%) | read() CPU (proc/sys %%) |\n");
+        std::printf("|---|---|---|---|---|---|---|\n");
+        for (const std::size_t kib : {64u, 1024u, 4096u}) {
+            for (const bool readAll : {false, true}) {
+                const Result d = benchDmabuf(adc, kib * 1024, readAll, seconds);
+                const Result f = benchRead(adc, kib * 1024, readAll, seconds);
+                std::printf("| %zu KiB | %s | %.0f | %.0f | %.2fx | %.0f / %.0f | %.0f / %.0f |\n",
+                            kib, readAll ? "read every byte" : "fetch only", d.mibPerSec,
+                            f.mibPerSec, d.mibPerSec / f.mibPerSec, d.processCpu, d.systemCpu,
+                            f.processCpu, f.systemCpu);
+                std::fflush(stdout);
+            }
+        }
+        adc.write("throughput_mode", "0");
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_kernel: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
