@@ -13,7 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
-#include <linux/wait.h>
+#include <linux/atomic.h>
 
 struct attribute_group;
 struct device;
@@ -36,8 +36,8 @@ struct task_struct;
 /* Frames generated or consumed per copy */
 #define IIO_SIM_CHUNK_FRAMES		256
 
-/* Engine period while a device streams in real time */
-#define IIO_SIM_TICK_US			1000
+/* Longest engine sleep while a device streams in real time */
+#define IIO_SIM_MAX_SLEEP_NS		(10 * NSEC_PER_MSEC)
 
 /**
  * struct iio_sim_buffer - buffer-dma queue of one simulated device
@@ -198,7 +198,8 @@ struct iio_sim_dac {
  * @adc:	iio_priv(@adc_dev)
  * @dac:	iio_priv(@dac_dev)
  * @engine:	the engine thread stepping both devices from one clock
- * @wq:		wakes the engine when a device starts streaming
+ * @kick:	set (before a wake-up) when the engine must re-plan: a device
+ *		started or a block was submitted
  * @ring:	DAC output history, [sample % IIO_SIM_RING_LEN][channel];
  *		written and read only by the engine thread
  * @view:	DAC state as of the engine's last DAC step; engine thread only
@@ -211,7 +212,7 @@ struct iio_sim {
 	struct iio_sim_adc *adc;
 	struct iio_sim_dac *dac;
 	struct task_struct *engine;
-	wait_queue_head_t wq;
+	atomic_t kick;
 	s16 (*ring)[IIO_SIM_DAC_CHANNELS];
 	struct iio_sim_dac_view view;
 	ktime_t load_time;
@@ -237,6 +238,8 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s);
 void iio_sim_stream_start(struct iio_sim_stream *s);
 void iio_sim_stream_stop(struct iio_sim_stream *s);
 u64 iio_sim_samples_due(ktime_t t0, ktime_t now, u32 samp_freq);
+ktime_t iio_sim_next_wakeup(struct iio_sim_stream *s, ktime_t now, u64 frames);
+void iio_sim_kick(struct iio_sim *sim);
 
 /* iio_sim_wave.c */
 int iio_sim_sin_q15(u32 phase);
@@ -249,12 +252,12 @@ ssize_t iio_sim_format_micro(char *buf, s64 val);
 struct iio_dev *iio_sim_adc_create(struct iio_sim *sim);
 int iio_sim_adc_submit(struct iio_sim_stream *s,
 		       struct iio_dma_buffer_block *block);
-bool iio_sim_adc_step(struct iio_sim *sim, ktime_t now);
+ktime_t iio_sim_adc_step(struct iio_sim *sim, ktime_t now);
 
 /* iio_sim_dac.c */
 struct iio_dev *iio_sim_dac_create(struct iio_sim *sim);
 int iio_sim_dac_submit(struct iio_sim_stream *s,
 		       struct iio_dma_buffer_block *block);
-bool iio_sim_dac_step(struct iio_sim *sim, ktime_t now);
+ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now);
 
 #endif /* __IIO_SIM_H__ */

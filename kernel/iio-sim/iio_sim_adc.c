@@ -334,9 +334,9 @@ static void iio_sim_adc_fill(struct iio_sim_adc *adc,
  * full ones. Samples due while no block is queued are dropped: the sample
  * index, the counter and the generators' phase still advance.
  *
- * Return: true if the ADC streams in real time.
+ * Return: time of the next step, KTIME_MAX unless streaming in real time.
  */
-bool iio_sim_adc_step(struct iio_sim *sim, ktime_t now)
+ktime_t iio_sim_adc_step(struct iio_sim *sim, ktime_t now)
 {
 	struct iio_sim_adc *adc = sim->adc;
 	struct iio_sim_stream *s = &adc->s;
@@ -349,7 +349,7 @@ bool iio_sim_adc_step(struct iio_sim *sim, ktime_t now)
 	guard(mutex)(&s->lock);
 
 	if (!s->running)
-		return false;
+		return KTIME_MAX;
 
 	for (i = 0; i < IIO_SIM_ADC_CHANNELS; i++)
 		iio_sim_gen_setup(adc, &s->indio_dev->channels[i], &gens[i]);
@@ -392,7 +392,14 @@ bool iio_sim_adc_step(struct iio_sim *sim, ktime_t now)
 		cond_resched();
 	}
 
-	return true;
+	block = list_first_entry_or_null(&s->blocks,
+					 struct iio_dma_buffer_block, head);
+	left = 0;
+	if (block)
+		left = (s->cur.block == block ? s->cur.len - s->cur.pos :
+			block->bytes_used) / s->frame_bytes;
+
+	return iio_sim_next_wakeup(s, now, left);
 }
 
 /**
@@ -463,6 +470,7 @@ int iio_sim_adc_submit(struct iio_sim_stream *s,
 	}
 
 	list_add_tail(&block->head, &s->blocks);
+	iio_sim_kick(s->sim);
 
 	return 0;
 }

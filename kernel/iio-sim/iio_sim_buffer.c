@@ -49,6 +49,38 @@ u64 iio_sim_samples_due(ktime_t t0, ktime_t now, u32 samp_freq)
 }
 
 /**
+ * iio_sim_next_wakeup() - when the engine must step a streaming device again
+ * @s: stream, running in real time (lock held)
+ * @now: engine time of this step
+ * @frames: frames left in the block being transferred, 0 if none
+ *
+ * The block completes when its last sample is due. In between, the engine
+ * still steps at least every IIO_SIM_MAX_SLEEP_NS and every quarter of the
+ * DAC history ring, so that the ADC's loopback lag stays bounded.
+ *
+ * Return: absolute time of the next step.
+ */
+ktime_t iio_sim_next_wakeup(struct iio_sim_stream *s, ktime_t now, u64 frames)
+{
+	u64 limit = min_t(u64, IIO_SIM_MAX_SLEEP_NS,
+			  div_u64((u64)IIO_SIM_RING_LEN / 4 * NSEC_PER_SEC,
+				  s->samp_freq));
+	ktime_t next = ktime_add_ns(now, limit);
+	ktime_t done;
+
+	if (frames) {
+		/* sample pos + frames - 1 is due at t0 + (pos + frames - 1) / fs */
+		done = ktime_add_ns(s->t0,
+				    mul_u64_u64_div_u64(s->pos + frames - 1,
+							NSEC_PER_SEC,
+							s->samp_freq) + 1);
+		next = min(next, done);
+	}
+
+	return next;
+}
+
+/**
  * iio_sim_cursor_init() - start CPU access to a block
  * @cur: cursor to set up
  * @block: fileio block (with a vaddr) or DMABUF block (with an sg_table)
@@ -191,7 +223,7 @@ void iio_sim_stream_start(struct iio_sim_stream *s)
 		s->t0 = ktime_get();
 		WRITE_ONCE(s->running, !s->throughput);
 	}
-	wake_up(&s->sim->wq);
+	iio_sim_kick(s->sim);
 }
 
 /**
@@ -319,7 +351,6 @@ static const struct iio_buffer_access_funcs iio_sim_access_funcs = {
 	.get_dma_dev = iio_dma_buffer_get_dma_dev,
 
 	.modes = INDIO_BUFFER_HARDWARE,
-	.flags = INDIO_BUFFER_FLAG_FIXED_WATERMARK,
 };
 
 /**

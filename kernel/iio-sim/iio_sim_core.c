@@ -12,13 +12,13 @@
  * Copyright (C) 2026 The dmascope authors
  */
 
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/iio/iio.h>
 #include <linux/iio/sysfs.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "iio_sim.h"
@@ -161,37 +161,48 @@ const struct attribute_group iio_sim_dac_attr_group = {
 	.attrs = iio_sim_dac_attrs,
 };
 
-static bool iio_sim_any_running(struct iio_sim *sim)
+/**
+ * iio_sim_kick() - make the engine re-plan its next step now
+ * @sim: module state
+ */
+void iio_sim_kick(struct iio_sim *sim)
 {
-	return READ_ONCE(sim->adc->s.running) || READ_ONCE(sim->dac->s.running);
+	atomic_set(&sim->kick, 1);
+	wake_up_process(sim->engine);
 }
 
 /**
  * iio_sim_engine() - the simulated DMA controller
  * @data: module state
  *
- * While a device streams in real time, steps the DAC and then the ADC to the
- * current time once per IIO_SIM_TICK_US; otherwise sleeps until a device
- * starts. Rates are derived from the time since enable, not from ticks.
+ * Steps the DAC and then the ADC to the current time, then sleeps until the
+ * next block completes (or at most IIO_SIM_MAX_SLEEP_NS while streaming), or
+ * until kicked. Rates derive from the time since enable, not from wake-ups.
  *
  * Return: 0 when stopped.
  */
 static int iio_sim_engine(void *data)
 {
 	struct iio_sim *sim = data;
-	ktime_t now;
-	bool busy;
+	ktime_t now, next, adc_next;
 
 	while (!kthread_should_stop()) {
+		atomic_set(&sim->kick, 0);
 		now = ktime_get();
-		busy = iio_sim_dac_step(sim, now);
-		busy |= iio_sim_adc_step(sim, now);
+		next = iio_sim_dac_step(sim, now);
+		adc_next = iio_sim_adc_step(sim, now);
+		next = min(next, adc_next);
 
-		if (busy)
-			usleep_range(IIO_SIM_TICK_US, IIO_SIM_TICK_US + 100);
+		set_current_state(TASK_IDLE);
+		if (kthread_should_stop() || atomic_read(&sim->kick)) {
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		if (next == KTIME_MAX)
+			schedule();
 		else
-			wait_event_idle(sim->wq, kthread_should_stop() ||
-					iio_sim_any_running(sim));
+			schedule_hrtimeout_range(&next, 20 * NSEC_PER_USEC,
+						 HRTIMER_MODE_ABS);
 	}
 
 	return 0;
@@ -226,7 +237,7 @@ static int iio_sim_probe(struct platform_device *pdev)
 
 	sim->dev = dev;
 	sim->load_time = ktime_get();
-	init_waitqueue_head(&sim->wq);
+	atomic_set(&sim->kick, 0);
 
 	sim->ring = kvcalloc(IIO_SIM_RING_LEN, sizeof(*sim->ring), GFP_KERNEL);
 	if (!sim->ring)

@@ -70,9 +70,9 @@ static void iio_sim_dac_consume(struct iio_sim *sim, struct iio_sim_dac *dac,
  * one-shot blocks when they are played and rewinding cyclic ones. With no
  * block queued the output is 0 (an underrun). Updates sim->view for the ADC.
  *
- * Return: true if the DAC streams in real time.
+ * Return: time of the next step, KTIME_MAX unless streaming in real time.
  */
-bool iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
+ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 {
 	struct iio_sim_dac *dac = sim->dac;
 	struct iio_sim_stream *s = &dac->s;
@@ -83,7 +83,7 @@ bool iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 
 	if (!s->running) {
 		sim->view.active = false;
-		return false;
+		return KTIME_MAX;
 	}
 
 	due = iio_sim_samples_due(s->t0, now, s->samp_freq);
@@ -126,7 +126,14 @@ bool iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 	sim->view.samp_freq = s->samp_freq;
 	sim->view.pos = s->pos;
 
-	return true;
+	block = list_first_entry_or_null(&s->blocks,
+					 struct iio_dma_buffer_block, head);
+	left = 0;
+	if (block && !block->cyclic)
+		left = (s->cur.block == block ? s->cur.len - s->cur.pos :
+			block->bytes_used) / s->frame_bytes;
+
+	return iio_sim_next_wakeup(s, now, left);
 }
 
 /**
@@ -167,6 +174,7 @@ int iio_sim_dac_submit(struct iio_sim_stream *s,
 	 */
 	block->bytes_used = len;
 	list_add_tail(&block->head, &s->blocks);
+	iio_sim_kick(s->sim);
 
 	return 0;
 }

@@ -132,7 +132,6 @@ Result benchDmabuf(const IioSysfsDevice &adc, std::size_t blockBytes, bool readA
 Result benchRead(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll, double seconds)
 {
     prepareAdc(adc, blockBytes);
-    adc.setWatermark(0, blockBytes / kFrameBytes);
     IioBufferHandle buffer(adc.devNode(), 0);
     std::vector<std::uint8_t> dst(blockBytes);
     adc.setBufferEnabled(0, true);

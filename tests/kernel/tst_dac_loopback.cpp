@@ -82,7 +82,6 @@ class TstDacLoopback : public QObject
         adc.write("in_voltage0_waveform", "loopback");
         simtest::selectChannels(adc, {"in_voltage0"});
         adc.setBufferLength(0, 65536);
-        adc.setWatermark(0, 4096);
         IioBufferHandle handle(adc.devNode(), 0);
         adc.setBufferEnabled(0, true);
         return handle;

@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <cerrno>
+#include <cmath>
 
 using dmascope::IioSysfsDevice;
 using dmascope::SystemError;
@@ -51,8 +52,9 @@ private slots:
         QCOMPARE(adc.readOrThrow("buffer0/in_voltage1_type"), std::string("le:s16/16>>0"));
         QCOMPARE(adc.readOrThrow("buffer0/in_voltage2_type"), std::string("le:s12/16>>4"));
         QCOMPARE(adc.readOrThrow("buffer0/in_voltage3_type"), std::string("le:s12/16>>4"));
-        QCOMPARE(readDouble(adc, "in_voltage0_scale"), 1000.0 / 32768);
-        QCOMPARE(readDouble(adc, "in_voltage2_scale"), 1000.0 / 2048);
+        // mV per LSB for a +-1000 mV full scale, printed with nine decimals (IIO_VAL_INT_PLUS_NANO)
+        QVERIFY(std::fabs(readDouble(adc, "in_voltage0_scale") - 1000.0 / 32768) < 1e-9);
+        QVERIFY(std::fabs(readDouble(adc, "in_voltage2_scale") - 1000.0 / 2048) < 1e-9);
         QCOMPARE(readDouble(adc, "in_voltage0_offset"), 0.0);
         const auto &dac = devs_.dac;
         QCOMPARE(dac.readOrThrow("buffer0/out_voltage0_type"), std::string("le:s16/16>>0"));

@@ -1,0 +1,135 @@
+// Multi-channel oscilloscope time plot painted from per-column min/max snapshots, so the cost of
+// a frame follows the number of pixels, not samples.
+//
+// Painting is layered: background, grid and axis labels are cached in a pixmap (redrawn only when
+// the view or size changes), then the optional persistence image, the traces, and the overlays
+// (trigger marker, cursors and their readout, rubber band).
+//
+// Mouse: wheel zooms time around the pointer (Ctrl+wheel: values), left drag pans, Shift+left
+// drag or right drag zooms to the rubber band, dragging a cursor line moves it.
+// Keys: +/- zoom time, Left/Right pan time by a division, Up/Down pan values, Home fits the
+// whole record and autoscales once.
+#pragma once
+
+#include "dmascope/ui/abstract_time_plot.h"
+
+#include <QImage>
+#include <QPixmap>
+
+#include <array>
+#include <optional>
+
+namespace dmascope::ui {
+
+struct CursorReadout
+{
+    double t1 = 0, t2 = 0, deltaT = 0;
+    std::optional<double> inverseDeltaT; // 1/|dt|, absent when dt == 0
+    double v1 = 0, v2 = 0, deltaV = 0;
+    // Per trace: the value at t1 and t2 (NaN where the snapshot has no data).
+    QList<double> atT1, atT2;
+};
+
+class DMASCOPE_UI_EXPORT TimePlot final : public AbstractTimePlot
+{
+    Q_OBJECT
+public:
+    explicit TimePlot(QWidget *parent = nullptr);
+    ~TimePlot() override;
+
+    void setSnapshot(std::shared_ptr<const PlotSnapshot> snapshot) override;
+    std::shared_ptr<const PlotSnapshot> snapshot() const override { return snapshot_; }
+    ViewRange view() const override { return view_; }
+    void setView(const ViewRange &view) override;
+    int traceColumns() const override { return plotArea().width(); }
+    void setChannelColors(const QList<QColor> &colors) override;
+    QList<QColor> channelColors() const { return colors_; }
+    bool exportPng(const QString &path) override;
+    bool exportSvg(const QString &path) override;
+
+    // Coordinates: the trace area inside the axis margins, and the mapping of the view onto it.
+    QRect plotArea() const;
+    QPointF toPixel(double t, double v) const;
+    double timeAt(double x) const;
+    double valueAt(double y) const;
+
+    // View operations (also bound to mouse and keys).
+    void zoomTime(double factor, double anchorTime); // factor < 1 zooms in
+    void zoomValue(double factor, double anchorValue);
+    void panDivisions(double timeDivs, double valueDivs);
+    void zoomToPixels(const QRect &rect);
+    void fit(); // the whole record, values autoscaled once
+    double timePerDivision() const;
+    double valuePerDivision() const;
+
+    // Autoscale: after each new capture, rescale values to the data (1-2-5 steps) when it leaves
+    // the view or uses less than a quarter of it.
+    void setAutoscale(bool on);
+    bool autoscale() const { return autoscale_; }
+
+    // Cursors: two time cursors and two value cursors.
+    void setTimeCursors(bool visible, double t1, double t2);
+    void setValueCursors(bool visible, double v1, double v2);
+    CursorReadout cursorReadout() const;
+
+    // Persistence: each new capture is added into an image that fades by `decay` (0..1) per
+    // capture, so frequent trace positions are brighter (intensity grading).
+    void setPersistence(bool on, double decay = 0.85);
+    bool persistence() const { return persistence_; }
+    const QImage &persistenceImage() const { return persist_; }
+    void clearPersistence();
+
+    // Milliseconds the last paintEvent took (GUI-thread cost per frame, for the benchmark).
+    double lastPaintMs() const { return lastPaintMs_; }
+
+    static QList<QColor> defaultColors();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    enum class Drag { None, Pan, Rubber, TimeCursor1, TimeCursor2, ValueCursor1, ValueCursor2 };
+
+    void paintAll(QPainter &p, bool vector);
+    void paintGrid(QPainter &p) const;
+    void paintTraces(QPainter &p, const PlotSnapshot &s, bool forPersistence) const;
+    void paintOverlays(QPainter &p) const;
+    void accumulatePersistence();
+    void viewWasChanged();
+    void applyAutoscale(bool force);
+    Drag cursorHit(QPoint pos) const;
+    QColor colorFor(int trace) const;
+    double traceValueAt(const PlotSnapshot &s, int trace, double t) const;
+
+    ViewRange view_;
+    std::shared_ptr<const PlotSnapshot> snapshot_;
+    std::uint64_t lastSequence_ = UINT64_MAX;
+    QList<QColor> colors_;
+    QPixmap gridCache_;
+    bool gridDirty_ = true;
+    bool autoscale_ = false;
+
+    bool persistence_ = false;
+    double decay_ = 0.85;
+    QImage persist_;
+
+    bool timeCursors_ = false;
+    bool valueCursors_ = false;
+    std::array<double, 2> tc_{0.0, 0.0};
+    std::array<double, 2> vc_{0.0, 0.0};
+
+    Drag drag_ = Drag::None;
+    QPoint pressPos_;
+    QPoint dragPos_;
+    ViewRange pressView_;
+
+    double lastPaintMs_ = 0.0;
+};
+
+} // namespace dmascope::ui

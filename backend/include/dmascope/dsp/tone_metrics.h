@@ -1,0 +1,45 @@
+// Single-tone figures of merit from an averaged power spectrum (real input), as ADC data sheets
+// and IEEE 1241 define them:
+//   signal S      power in the fundamental's main lobe (the largest peak above DC)
+//   harmonics D   power in the main lobes of harmonics 2..(1+harmonics), folded into 0..fs/2
+//   noise N       mean power of the remaining bins (DC's lobe, fundamental and harmonics
+//                 excluded) times the number of bins above DC's lobe: the noise extrapolated
+//                 under the tone and its harmonics
+//   SNR = 10 log10(S/N)   THD = 10 log10(D/S) dBc   SINAD = 10 log10(S/(N+D))
+//   ENOB = (SINAD - 1.76) / 6.02
+//   SFDR = fundamental peak bin over the largest other bin above DC's lobe (dBc, positive)
+//   noise floor = mean level of a noise bin in dBFS (it falls 3 dB per doubling of the FFT size)
+// Main lobes are counted as +-halfWidth bins of the peak; the width follows the window.
+// Use a low-sidelobe window (Blackman-Harris, flat-top, Kaiser with beta >= 8): the leakage
+// of Hann or Hamming beyond the main lobe counts as noise and caps SNR near 50 dB.
+#pragma once
+
+#include "dmascope/dsp/spectrum_engine.h"
+
+#include <optional>
+#include <string>
+
+namespace dmascope::dsp {
+
+struct ToneMetrics
+{
+    double fundamentalHz = 0;
+    double fundamentalDbfs = 0;
+    double snrDb = 0;
+    double thdDbc = 0;
+    double sinadDb = 0;
+    double enob = 0;
+    double sfdrDbc = 0;
+    double worstSpurHz = 0;
+    double noiseFloorDbfs = 0;
+};
+
+// Half-width in bins of a window's main lobe (plus the leakage of a tone between bins).
+unsigned mainLobeHalfWidth(const WindowSpec &window);
+
+// Measures the tone in `engine`'s current (averaged) spectrum. std::nullopt with *error set when
+// the input is complex or there is no tone (an all-zero spectrum).
+std::optional<ToneMetrics> measureSingleTone(const SpectrumEngine &engine, unsigned harmonics = 5,
+                                             std::string *error = nullptr);
+
+} // namespace dmascope::dsp

@@ -1,0 +1,41 @@
+// Spectral windows and their amplitude / noise corrections.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dmascope::dsp {
+
+enum class WindowType { Rectangular, Hann, Hamming, Blackman, BlackmanHarris, FlatTop, Kaiser };
+
+struct WindowSpec
+{
+    WindowType type = WindowType::Hann;
+    double kaiserBeta = 8.6; // only for Kaiser; 8.6 gives sidelobes near Blackman-Harris
+
+    // "hann", "flattop", "kaiser:6.5", ... (what the CLI and settings use).
+    static std::optional<WindowSpec> parse(std::string_view text, std::string *error = nullptr);
+    std::string toString() const;
+};
+
+// The periodic ("DFT-even") window of length n: w[k] for k = 0..n-1 of a window of period n,
+// the form spectral analysis wants (its coefficients repeat exactly every n samples).
+std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
+
+struct WindowFactors
+{
+    // Mean of w: a bin-centred tone of amplitude A shows |X| = A * N * coherentGain / 2.
+    double coherentGain = 1;
+    // Equivalent noise bandwidth in bins, N * sum(w^2) / sum(w)^2: noise power per bin is
+    // this many bins' worth of the noise density.
+    double enbwBins = 1;
+    double sum = 0;        // sum(w)
+    double sumSquares = 0; // sum(w^2)
+};
+
+WindowFactors windowFactors(const std::vector<float> &window);
+
+} // namespace dmascope::dsp

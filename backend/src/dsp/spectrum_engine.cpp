@@ -1,0 +1,238 @@
+#include "dmascope/dsp/spectrum_engine.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace dmascope::dsp {
+
+using Clock = std::chrono::steady_clock;
+
+SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
+{
+    if (config_.size < 16)
+        throw std::invalid_argument("FFT size must be at least 16 points");
+    if (!(config_.overlap >= 0 && config_.overlap <= 0.95))
+        throw std::invalid_argument("overlap must be between 0 and 0.95");
+    if (!(config_.sampleRate > 0))
+        throw std::invalid_argument("sample rate must be positive");
+    config_.averages = std::max(1u, config_.averages);
+    window_ = makeWindow(config_.window, config_.size);
+    factors_ = dsp::windowFactors(window_);
+    hop_ = std::max<std::size_t>(1, std::size_t(std::lround(double(config_.size) *
+                                                            (1.0 - config_.overlap))));
+    const std::size_t n = config_.size;
+    const std::size_t k = config_.complexInput ? 2 : 1;
+    plan_ = config_.complexInput ? FftPlans::instance().complexForward(n, config_.effort,
+                                                                       config_.threads)
+                                 : FftPlans::instance().realForward(n, config_.effort,
+                                                                    config_.threads);
+    frame_ = allocateFloats(n * k);
+    in_ = allocateFloats(n * k);
+    out_ = allocateFloats(config_.complexInput ? 2 * n : 2 * (n / 2 + 1));
+    chunk_.assign(kChunk * k, 0.f);
+    acc_.assign(bins(), 0.f);
+    shown_.assign(bins(), 0.f);
+}
+
+double SpectrumEngine::frequency(std::size_t bin) const
+{
+    if (config_.complexInput)
+        return (double(bin) - double(config_.size / 2)) * binWidth();
+    return double(bin) * binWidth();
+}
+
+std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n)
+{
+    if (config_.complexInput) {
+        return feedWith(n, [re, im](float *dst, std::size_t first, std::size_t count) {
+            for (std::size_t i = 0; i < count; ++i) {
+                dst[2 * i] = re[first + i];
+                dst[2 * i + 1] = im ? im[first + i] : 0.f;
+            }
+        });
+    }
+    return feedWith(n, [re](float *dst, std::size_t first, std::size_t count) {
+        std::memcpy(dst, re + first, count * sizeof(float));
+    });
+}
+
+void SpectrumEngine::applyWindow(const float *samples, std::size_t first, std::size_t count)
+{
+    const float *w = window_.data() + first;
+    if (config_.complexInput) {
+        float *in = in_.get() + 2 * first;
+        for (std::size_t i = 0; i < count; ++i) {
+            in[2 * i] = samples[2 * i] * w[i];
+            in[2 * i + 1] = samples[2 * i + 1] * w[i];
+        }
+    } else {
+        float *in = in_.get() + first;
+        for (std::size_t i = 0; i < count; ++i)
+            in[i] = samples[i] * w[i];
+    }
+}
+
+void SpectrumEngine::transformFrame()
+{
+    const auto t0 = Clock::now();
+    const std::size_t n = config_.size;
+    const std::size_t k = config_.complexInput ? 2 : 1;
+    const bool overlapped = hop_ != n;
+    if (overlapped)
+        applyWindow(frame_.get(), 0, n);
+    const auto t1 = Clock::now();
+    if (config_.complexInput)
+        fftwf_execute_dft(plan_, reinterpret_cast<fftwf_complex *>(in_.get()),
+                          reinterpret_cast<fftwf_complex *>(out_.get()));
+    else
+        fftwf_execute_dft_r2c(plan_, in_.get(), reinterpret_cast<fftwf_complex *>(out_.get()));
+    const auto t2 = Clock::now();
+    accumulate();
+    // Keep the overlap for the next frame.
+    const std::size_t keep = overlapped ? n - hop_ : 0;
+    if (keep > 0)
+        std::memmove(frame_.get(), frame_.get() + (n - keep) * k, keep * k * sizeof(float));
+    filled_ = keep;
+    ++computed_;
+    const auto t3 = Clock::now();
+    timing_.fftSeconds += std::chrono::duration<double>(t2 - t1).count();
+    timing_.otherSeconds += std::chrono::duration<double>((t1 - t0) + (t3 - t2)).count();
+}
+
+namespace {
+// Applies `update(bin, |X|^2)` to every output bin in output order (complex spectra reordered so
+// bin 0 is -fs/2): one pass over FFTW's output, no intermediate spectrum.
+template <typename Update>
+void forEachPower(const float *x, std::size_t n, bool complexInput, Update &&update)
+{
+    if (!complexInput) {
+        for (std::size_t i = 0; i < n / 2 + 1; ++i)
+            update(i, x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1]);
+        return;
+    }
+    // Negative frequencies (upper part of FFTW's output) first, then DC and up.
+    const std::size_t neg = n - n / 2;
+    for (std::size_t i = 0; i < n / 2; ++i) {
+        const float *c = x + 2 * (i + neg);
+        update(i, c[0] * c[0] + c[1] * c[1]);
+    }
+    for (std::size_t i = 0; i < neg; ++i)
+        update(n / 2 + i, x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1]);
+}
+} // namespace
+
+void SpectrumEngine::accumulate()
+{
+    const float *x = out_.get();
+    const std::size_t n = config_.size;
+    const bool cplx = config_.complexInput;
+    float *acc = acc_.data();
+    float *shown = shown_.data();
+    const bool first = accCount_ == 0;
+    switch (config_.averaging) {
+    case Averaging::None:
+        forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
+        shownCount_ = 1;
+        return;
+    case Averaging::Linear: {
+        if (first)
+            forEachPower(x, n, cplx, [acc](std::size_t i, float p) { acc[i] = p; });
+        else
+            forEachPower(x, n, cplx, [acc](std::size_t i, float p) { acc[i] += p; });
+        ++accCount_;
+        // Show the running mean until a group completes, then each completed group.
+        if (accCount_ == config_.averages || shownCount_ < config_.averages) {
+            const float inv = 1.f / float(accCount_);
+            for (std::size_t i = 0; i < shown_.size(); ++i)
+                shown[i] = acc[i] * inv;
+            shownCount_ = accCount_;
+        }
+        if (accCount_ == config_.averages)
+            accCount_ = 0;
+        return;
+    }
+    case Averaging::Exponential: {
+        const float alpha = 1.f / float(config_.averages);
+        if (first)
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
+        else
+            forEachPower(x, n, cplx,
+                         [shown, alpha](std::size_t i, float p) { shown[i] += (p - shown[i]) * alpha; });
+        break;
+    }
+    case Averaging::PeakHold:
+        if (first)
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
+        else
+            forEachPower(x, n, cplx,
+                         [shown](std::size_t i, float p) { shown[i] = std::max(shown[i], p); });
+        break;
+    case Averaging::MinHold:
+        if (first)
+            forEachPower(x, n, cplx, [shown](std::size_t i, float p) { shown[i] = p; });
+        else
+            forEachPower(x, n, cplx,
+                         [shown](std::size_t i, float p) { shown[i] = std::min(shown[i], p); });
+        break;
+    }
+    // Exponential and the holds keep their state in shown_ itself.
+    ++accCount_;
+    shownCount_ = accCount_;
+}
+
+double SpectrumEngine::binScale(std::size_t bin) const
+{
+    if (config_.complexInput)
+        return 1;
+    return (bin == 0 || (config_.size % 2 == 0 && bin == config_.size / 2)) ? 1 : 2;
+}
+
+double SpectrumEngine::amplitude(std::size_t bin) const
+{
+    return binScale(bin) * std::sqrt(double(shown_[bin])) / factors_.sum;
+}
+
+void SpectrumEngine::spectrum(std::vector<float> &out, SpectrumUnit unit) const
+{
+    const std::size_t nb = bins();
+    out.resize(nb);
+    // Floor far below any real signal so log10 never sees 0.
+    constexpr double kTiny = 1e-30;
+    switch (unit) {
+    case SpectrumUnit::Dbfs:
+    case SpectrumUnit::Dbv: {
+        const double ref = unit == SpectrumUnit::Dbfs ? config_.fullScale : std::sqrt(2.0);
+        for (std::size_t i = 0; i < nb; ++i) {
+            // DC has no RMS-vs-peak factor.
+            const double r = (unit == SpectrumUnit::Dbv && !config_.complexInput && i == 0) ? 1.0
+                                                                                            : ref;
+            const double a = amplitude(i) / r;
+            out[i] = float(10.0 * std::log10(a * a + kTiny));
+        }
+        break;
+    }
+    case SpectrumUnit::VoltsPerRootHz: {
+        const double norm = config_.sampleRate * factors_.sumSquares;
+        for (std::size_t i = 0; i < nb; ++i)
+            out[i] = float(std::sqrt(binScale(i) * double(shown_[i]) / norm));
+        break;
+    }
+    }
+}
+
+void SpectrumEngine::reset()
+{
+    filled_ = 0;
+    accCount_ = 0;
+    shownCount_ = 0;
+    computed_ = 0;
+    std::fill(acc_.begin(), acc_.end(), 0.f);
+    std::fill(shown_.begin(), shown_.end(), 0.f);
+}
+
+} // namespace dmascope::dsp
