@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <linux/dma-heap.h>
 #include <linux/sync_file.h>
 #include <linux/udmabuf.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -33,7 +35,7 @@ int fail(int err)
 int fakeOpen(const char *path, int flags)
 {
     const std::string p(path);
-    if (p == "/dev/iio:device0")
+    if (p == "/dev/iio:device0" || p == "/dev/iio:device1")
         return ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (p == "/fake/dma_heap/system")
         return FakeIioKernel::heapOpenErrno ? fail(FakeIioKernel::heapOpenErrno)
@@ -49,7 +51,7 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     using K = FakeIioKernel;
     if (req == IIO_BUFFER_GET_FD_IOCTL) {
         // The buffer fd: the read end of the pipe the test writes into.
-        const int dup = ::fcntl(K::pipeRead, F_DUPFD_CLOEXEC, 0);
+        const int dup = ::fcntl(K::outputBuffer ? K::pipeWrite : K::pipeRead, F_DUPFD_CLOEXEC, 0);
         *static_cast<int *>(arg) = dup;
         return dup < 0 ? -1 : 0;
     }
@@ -62,6 +64,9 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
         return 0;
     }
     if (req == IIO_BUFFER_DMABUF_ENQUEUE_IOCTL) {
+        const auto *e = static_cast<const iio_dmabuf *>(arg);
+        K::lastEnqueueFlags = e->flags;
+        K::lastEnqueueBytes = e->bytes_used;
         ++K::enqueueCalls;
         return 0;
     }
@@ -111,6 +116,9 @@ void FakeIioKernel::reset()
     udmabufOpenErrno = 0;
     attachErrno = 0;
     failEveryOtherTransfer = false;
+    outputBuffer = false;
+    lastEnqueueFlags = 0;
+    lastEnqueueBytes = 0;
     attachCalls = 0;
     detachCalls = 0;
     enqueueCalls = 0;
@@ -142,6 +150,18 @@ FakeSysfs::FakeSysfs()
     put("iio:device0/buffer0/in_voltage1_en", "1\n");
     put("iio:device0/buffer0/in_voltage1_type", "le:s12/16>>4\n");
     put("iio:device0/buffer0/in_voltage1_index", "1\n");
+    // An output device (a DAC) beside it.
+    put("iio:device1/name", "fake-dac\n");
+    put("iio:device1/out_voltage_scale", "0.030517578\n");
+    put("iio:device1/buffer0/enable", "0\n");
+    put("iio:device1/buffer0/length", "0\n");
+    put("iio:device1/buffer0/watermark", "1\n");
+    put("iio:device1/buffer0/out_voltage0_en", "0\n");
+    put("iio:device1/buffer0/out_voltage0_type", "le:s16/16>>0\n");
+    put("iio:device1/buffer0/out_voltage0_index", "0\n");
+    put("iio:device1/buffer0/out_voltage1_en", "0\n");
+    put("iio:device1/buffer0/out_voltage1_type", "le:s16/16>>0\n");
+    put("iio:device1/buffer0/out_voltage1_index", "1\n");
 }
 
 void FakeSysfs::put(const QString &rel, const QByteArray &content)
@@ -193,4 +213,24 @@ void FakeKernelScope::produce(const QByteArray &bytes)
     }
 }
 
+} // namespace faketest
+
+namespace faketest {
+QByteArray FakeKernelScope::consume(qsizetype bytes)
+{
+    QByteArray out;
+    while (out.size() < bytes) {
+        pollfd p{pipe_[0], POLLIN, 0};
+        if (::poll(&p, 1, 5000) != 1)
+            break;
+        char buf[4096];
+        const ssize_t n = ::read(pipe_[0], buf,
+                                 static_cast<std::size_t>(std::min<qsizetype>(bytes - out.size(),
+                                                                              sizeof buf)));
+        if (n <= 0)
+            break;
+        out.append(buf, n);
+    }
+    return out;
+}
 } // namespace faketest

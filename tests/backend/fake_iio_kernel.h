@@ -23,6 +23,9 @@ struct FakeIioKernel
     static inline int udmabufOpenErrno = 0;  // open of the udmabuf path
     static inline int attachErrno = 0;       // ATTACH
     static inline bool failEveryOtherTransfer = false; // fence status -EINTR for odd transfers
+    static inline bool outputBuffer = false; // the buffer fd is the pipe's write end
+    static inline std::atomic<unsigned> lastEnqueueFlags{0};
+    static inline std::atomic<unsigned long long> lastEnqueueBytes{0};
     // What the fake saw.
     static inline std::atomic<int> attachCalls{0};
     static inline std::atomic<int> detachCalls{0};
@@ -60,6 +63,8 @@ public:
     ~FakeKernelScope();
     // Writes `bytes` into the pipe (the device producing samples).
     void produce(const QByteArray &bytes);
+    // Reads `bytes` from the pipe (the device consuming output), waiting up to 5 s.
+    QByteArray consume(qsizetype bytes);
 
 private:
     int pipe_[2] = {-1, -1};
