@@ -287,21 +287,25 @@ private slots:
         const QRect a = plot->plotArea();
         const int x = a.left() + 200;
         const int y = rowOf(*plot, 0.5);
+        QCOMPARE(plot->persistenceImage().size(), a.size());
+        auto alphaAt = [&](int wx, int wy) { // widget coordinates
+            return qAlpha(plot->persistenceImage().pixel(wx - a.left(), wy - a.top()));
+        };
         plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, 1));
-        const int once = qAlpha(plot->persistenceImage().pixel(x, y));
+        const int once = alphaAt(x, y);
         QVERIFY(once > 0);
         for (std::uint64_t s = 2; s < 6; ++s)
             plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, s));
-        const int five = qAlpha(plot->persistenceImage().pixel(x, y));
+        const int five = alphaAt(x, y);
         QVERIFY(five > once);
         // the same sequence again is a view refresh, not a new capture: no change
         plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, 5));
-        QCOMPARE(qAlpha(plot->persistenceImage().pixel(x, y)), five);
+        QCOMPARE(alphaAt(x, y), five);
         // the trace moves away: the old row fades
         for (std::uint64_t s = 6; s < 9; ++s)
             plot->setSnapshot(makeSnapshot(*plot, {[](double) { return -0.5; }}, s));
-        QVERIFY(qAlpha(plot->persistenceImage().pixel(x, y)) < five / 4);
-        QVERIFY(qAlpha(plot->persistenceImage().pixel(x, rowOf(*plot, -0.5))) > 0);
+        QVERIFY(alphaAt(x, y) < five / 4);
+        QVERIFY(alphaAt(x, rowOf(*plot, -0.5)) > 0);
         // and it is painted under the live trace
         const QImage img = plot->grab().toImage();
         QVERIFY(img.pixelColor(x, y) != QColor(8, 8, 12));
