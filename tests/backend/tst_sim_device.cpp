@@ -376,6 +376,11 @@ private slots:
         }
         b.write("dropped_samples", "0\n");
         QCOMPARE(b.droppedSamples(), std::uint64_t{0});
+        b.drop(3);
+        b.endStreaming();
+        QCOMPARE(b.droppedSamples(), std::uint64_t{3}); // kept after disable
+        b.beginStreaming({0});
+        QCOMPARE(b.droppedSamples(), std::uint64_t{0}); // counted since the last enable
     }
 
     void phaseChangeWhileStreamingShiftsTheWave()

@@ -90,7 +90,8 @@ public:
 
     // --- The driver's streaming side, used by SimStream's engine thread ---
     // Starts a run with `scan` (channel numbers in scan order): sample 0 now, every generator
-    // back at its phase. Throws SystemError(EBUSY) if a run is active.
+    // back at its phase, dropped_samples back to 0. Throws SystemError(EBUSY) if a run is
+    // active.
     void beginStreaming(const std::vector<unsigned> &scan);
     void endStreaming();
     // Writes the next `frames` frames (16-bit little-endian elements, scan order) to `out`,

@@ -109,8 +109,10 @@ public:
 
     StreamState state() const noexcept { return state_.load(std::memory_order_acquire); }
     StreamStats stats() const;
-    // Safe from any thread, before or while running. After the run ended the subscription is
-    // ended at once. Lossy subscriptions have depth 1.
+    // Safe from any thread, at any time. A subscription receives the blocks of the current run,
+    // or of the next one when the stream is not running (subscribe before start() to miss
+    // nothing), and ends with that run. Destroying the stream ends the waiting ones. Lossy
+    // subscriptions have depth 1.
     std::shared_ptr<Subscription> subscribe(SubscriptionKind kind, std::size_t depth = 16,
                                             std::function<void()> onReady = {});
     // The layout of the current (or last) run; null before the first start.
@@ -131,6 +133,7 @@ private:
     void run();
     void publish(const FilledBuffer &filled);
     void end(StreamState state, const std::string &error);
+    void finishSubscribers(const std::string &reason);
     std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subscribers() const;
 
     std::thread thread_; // touched by start()/stop()/~Stream() only (the controlling thread)
@@ -163,8 +166,6 @@ private:
     mutable std::mutex subscribersMutex_;
     // Copy-on-write so the stream thread iterates a snapshot without holding the lock.
     std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subscribers_; // guarded by subscribersMutex_
-    bool ended_ = false;                        // guarded by subscribersMutex_
-    std::string endReason_;                     // guarded by subscribersMutex_
 };
 
 // CLOCK_MONOTONIC in nanoseconds.

@@ -648,6 +648,7 @@ void SimDevice::beginStreaming(const std::vector<unsigned> &scan)
     streaming_ = true;
     scan_ = scan;
     position_ = 0;
+    dropped_ = 0; // dropped_samples counts since the last enable
     // t = 0 at the first sample: every generator restarts at its phase.
     for (unsigned ch = 0; ch < kChannels; ++ch)
         phase_[ch] = simmath::phaseOffset(static_cast<std::uint64_t>(settings_[ch].phaseMicroDeg));

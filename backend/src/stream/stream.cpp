@@ -38,7 +38,12 @@ std::int64_t monotonicNs() noexcept
 
 Stream::Stream() : subscribers_(std::make_shared<std::vector<std::weak_ptr<Subscription>>>()) {}
 
-Stream::~Stream() { stop(); }
+Stream::~Stream()
+{
+    stop();
+    // Subscriptions still waiting for a run will not get one.
+    finishSubscribers({});
+}
 
 void Stream::start(const StreamConfig &config)
 {
@@ -76,11 +81,6 @@ void Stream::start(const StreamConfig &config)
         fallbackReason_ = opened.fallbackReason;
         error_.clear();
         layout_ = opened.layout;
-    }
-    {
-        std::lock_guard lock(subscribersMutex_);
-        ended_ = false;
-        endReason_.clear();
     }
     for (auto *counter : {&bytes_, &blocks_, &samples_, &consumerOverruns_, &sourceOverruns_,
                           &lostSamples_, &discontinuities_})
@@ -182,17 +182,8 @@ void Stream::end(StreamState state, const std::string &error)
         std::lock_guard lock(infoMutex_);
         error_ = error;
     }
-    std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subs;
-    {
-        std::lock_guard lock(subscribersMutex_);
-        ended_ = true;
-        endReason_ = error;
-        subs = std::move(subscribers_);
-        subscribers_ = std::make_shared<std::vector<std::weak_ptr<Subscription>>>();
-    }
-    for (const auto &weak : *subs)
-        if (const auto sub = weak.lock())
-            sub->finish(error);
+    // The subscriptions of this run end with it; new ones wait for the next start.
+    finishSubscribers(error);
     state_.store(state, std::memory_order_release);
 }
 
@@ -207,10 +198,6 @@ std::shared_ptr<Subscription> Stream::subscribe(SubscriptionKind kind, std::size
 {
     auto sub = std::make_shared<Subscription>(kind, depth, std::move(onReady));
     std::lock_guard lock(subscribersMutex_);
-    if (ended_) {
-        sub->finish(endReason_);
-        return sub;
-    }
     auto next = std::make_shared<std::vector<std::weak_ptr<Subscription>>>();
     next->reserve(subscribers_->size() + 1);
     for (const auto &weak : *subscribers_) {
@@ -221,6 +208,19 @@ std::shared_ptr<Subscription> Stream::subscribe(SubscriptionKind kind, std::size
     next->push_back(sub);
     subscribers_ = std::move(next);
     return sub;
+}
+
+void Stream::finishSubscribers(const std::string &reason)
+{
+    std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subs;
+    {
+        std::lock_guard lock(subscribersMutex_);
+        subs = std::move(subscribers_);
+        subscribers_ = std::make_shared<std::vector<std::weak_ptr<Subscription>>>();
+    }
+    for (const auto &weak : *subs)
+        if (const auto sub = weak.lock())
+            sub->finish(reason);
 }
 
 std::shared_ptr<const ScanLayout> Stream::layout() const

@@ -1,0 +1,28 @@
+#include "dmascope/fileio_stream.h"
+
+#include "local_input.h"
+
+namespace dmascope {
+
+FileioStream::FileioStream(std::string device, LocalDeviceOptions options)
+    : device_(std::move(device)), options_(std::move(options))
+{
+}
+
+FileioStream::~FileioStream() { stop(); }
+
+Stream::Opened FileioStream::open(const StreamConfig &config)
+{
+    detail::LocalInput input = detail::configureLocalInput(
+        device_, options_, config, detail::fileioBufferLength(config));
+    auto handle = std::make_unique<IioBufferHandle>(input.device.devNode(), input.buffer);
+    Opened opened;
+    opened.layout = input.layout;
+    opened.source = std::make_unique<detail::FileioSource>(std::move(input), std::move(handle));
+    opened.path = "fileio";
+    if (config.path == PathPreference::Dmabuf)
+        opened.fallbackReason = "FileioStream always reads with read(); use DmabufStream for DMABUF";
+    return opened;
+}
+
+} // namespace dmascope

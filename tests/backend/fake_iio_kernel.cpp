@@ -1,0 +1,196 @@
+#include "fake_iio_kernel.h"
+
+#include "dmascope/uapi/iio_buffer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/sync_file.h>
+#include <linux/udmabuf.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace faketest {
+
+namespace {
+// The status of each exported fence, by its fd (fds are small and reused only after close).
+constexpr int kMaxFd = 4096;
+std::atomic<int> fenceStatus[kMaxFd];
+
+int fail(int err)
+{
+    errno = err;
+    return -1;
+}
+
+int fakeOpen(const char *path, int flags)
+{
+    const std::string p(path);
+    if (p == "/dev/iio:device0")
+        return ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (p == "/fake/dma_heap/system")
+        return FakeIioKernel::heapOpenErrno ? fail(FakeIioKernel::heapOpenErrno)
+                                            : ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (p == "/fake/udmabuf")
+        return FakeIioKernel::udmabufOpenErrno ? fail(FakeIioKernel::udmabufOpenErrno)
+                                               : ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    return dmascope::sys::realTable().open(path, flags);
+}
+
+int fakeIoctl(int fd, unsigned long req, void *arg)
+{
+    using K = FakeIioKernel;
+    if (req == IIO_BUFFER_GET_FD_IOCTL) {
+        // The buffer fd: the read end of the pipe the test writes into.
+        const int dup = ::fcntl(K::pipeRead, F_DUPFD_CLOEXEC, 0);
+        *static_cast<int *>(arg) = dup;
+        return dup < 0 ? -1 : 0;
+    }
+    if (req == IIO_BUFFER_DMABUF_ATTACH_IOCTL) {
+        ++K::attachCalls;
+        return K::attachErrno ? fail(K::attachErrno) : 0;
+    }
+    if (req == IIO_BUFFER_DMABUF_DETACH_IOCTL) {
+        ++K::detachCalls;
+        return 0;
+    }
+    if (req == IIO_BUFFER_DMABUF_ENQUEUE_IOCTL) {
+        ++K::enqueueCalls;
+        return 0;
+    }
+    if (req == DMA_HEAP_IOCTL_ALLOC) {
+        // A memfd stands in for the heap's DMABUF: it maps and polls like one.
+        auto *data = static_cast<dma_heap_allocation_data *>(arg);
+        const int mfd = ::memfd_create("fake-heap", MFD_CLOEXEC);
+        if (mfd < 0 || ::ftruncate(mfd, static_cast<off_t>(data->len)) < 0)
+            return -1;
+        data->fd = static_cast<__u32>(mfd);
+        return 0;
+    }
+    if (req == UDMABUF_CREATE) {
+        const auto *create = static_cast<const udmabuf_create *>(arg);
+        return ::fcntl(static_cast<int>(create->memfd), F_DUPFD_CLOEXEC, 0);
+    }
+    if (req == DMA_BUF_IOCTL_EXPORT_SYNC_FILE) {
+        // A signalled "sync_file": an eventfd that is readable.
+        auto *req2 = static_cast<dma_buf_export_sync_file *>(arg);
+        const int efd = ::eventfd(1, EFD_CLOEXEC);
+        if (efd < 0 || efd >= kMaxFd)
+            return -1;
+        req2->fd = efd;
+        // Odd transfers fail with -EINTR when asked to (the status a disable gives them).
+        const int n = K::fencesExported++;
+        fenceStatus[efd] = (K::failEveryOtherTransfer && n % 2 == 1) ? -EINTR : 1;
+        return 0;
+    }
+    if (req == SYNC_IOC_FILE_INFO) {
+        auto *info = static_cast<sync_file_info *>(arg);
+        std::memset(info, 0, sizeof *info);
+        // Signalled: 1 = success, < 0 = the error the transfer ended with.
+        info->status = fd >= 0 && fd < kMaxFd ? fenceStatus[fd].load() : 1;
+        return 0;
+    }
+    if (req == DMA_BUF_IOCTL_SYNC) {
+        ++K::syncCalls;
+        return 0;
+    }
+    return dmascope::sys::realTable().ioctl(fd, req, arg);
+}
+} // namespace
+
+void FakeIioKernel::reset()
+{
+    heapOpenErrno = 0;
+    udmabufOpenErrno = 0;
+    attachErrno = 0;
+    failEveryOtherTransfer = false;
+    attachCalls = 0;
+    detachCalls = 0;
+    enqueueCalls = 0;
+    syncCalls = 0;
+    fencesExported = 0;
+}
+
+dmascope::sys::Table FakeIioKernel::table()
+{
+    dmascope::sys::Table t = dmascope::sys::realTable();
+    t.open = &fakeOpen;
+    t.ioctl = &fakeIoctl;
+    return t;
+}
+
+FakeSysfs::FakeSysfs()
+{
+    put("iio:device0/name", "fake-adc\n");
+    put("iio:device0/in_voltage_scale", "0.500000000\n");
+    put("iio:device0/in_voltage1_scale", "0.250000000\n");
+    put("iio:device0/in_voltage1_offset", "10\n");
+    put("iio:device0/in_voltage0_label", "vin\n");
+    put("iio:device0/buffer0/enable", "0\n");
+    put("iio:device0/buffer0/length", "0\n");
+    put("iio:device0/buffer0/watermark", "1\n");
+    put("iio:device0/buffer0/in_voltage0_en", "0\n");
+    put("iio:device0/buffer0/in_voltage0_type", "le:s16/16>>0\n");
+    put("iio:device0/buffer0/in_voltage0_index", "0\n");
+    put("iio:device0/buffer0/in_voltage1_en", "1\n");
+    put("iio:device0/buffer0/in_voltage1_type", "le:s12/16>>4\n");
+    put("iio:device0/buffer0/in_voltage1_index", "1\n");
+}
+
+void FakeSysfs::put(const QString &rel, const QByteArray &content)
+{
+    const QString path = dir_.path() + "/" + rel;
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(content);
+}
+
+QByteArray FakeSysfs::get(const QString &rel) const
+{
+    QFile f(dir_.path() + "/" + rel);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll().trimmed();
+}
+
+FakeKernelScope::FakeKernelScope()
+{
+    FakeIioKernel::reset();
+    if (::pipe2(pipe_, O_CLOEXEC) < 0)
+        qFatal("pipe2 failed");
+    FakeIioKernel::pipeRead = pipe_[0];
+    FakeIioKernel::pipeWrite = pipe_[1];
+    scoped_ = std::make_unique<dmascope::sys::ScopedTable>(FakeIioKernel::table());
+}
+
+FakeKernelScope::~FakeKernelScope()
+{
+    scoped_.reset();
+    ::close(pipe_[0]);
+    ::close(pipe_[1]);
+    FakeIioKernel::pipeRead = -1;
+    FakeIioKernel::pipeWrite = -1;
+}
+
+void FakeKernelScope::produce(const QByteArray &bytes)
+{
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(pipe_[1], bytes.constData() + done,
+                                  static_cast<std::size_t>(bytes.size() - done));
+        if (n <= 0)
+            qFatal("writing to the fake buffer pipe failed");
+        done += n;
+    }
+}
+
+} // namespace faketest

@@ -1,0 +1,69 @@
+// Test fixture for the local streams: a sysfs-shaped directory tree of one input device and a
+// sys:: table that plays the kernel at the system-call boundary. The buffer fd is a pipe the
+// test writes samples into (so read() streaming runs for real); the DMA heap, udmabuf, ATTACH
+// and the transfer fences answer as configured, to drive the path choice and its fallbacks.
+#pragma once
+
+#include "dmascope/syscalls.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace faketest {
+
+struct FakeIioKernel
+{
+    // What the fake answers; set before start(), read by the stream thread.
+    static inline int heapOpenErrno = 0;     // open of the heap path
+    static inline int udmabufOpenErrno = 0;  // open of the udmabuf path
+    static inline int attachErrno = 0;       // ATTACH
+    static inline bool failEveryOtherTransfer = false; // fence status -EINTR for odd transfers
+    // What the fake saw.
+    static inline std::atomic<int> attachCalls{0};
+    static inline std::atomic<int> detachCalls{0};
+    static inline std::atomic<int> enqueueCalls{0};
+    static inline std::atomic<int> syncCalls{0};
+    static inline std::atomic<int> fencesExported{0};
+    // The buffer fd's pipe: the stream reads a dup of the read end; the test ("hardware")
+    // writes into the write end.
+    static inline int pipeRead = -1;
+    static inline int pipeWrite = -1;
+
+    static void reset();
+    static dmascope::sys::Table table();
+};
+
+// A device "fake-adc" as iio:device0 under a temporary root: voltage0 le:s16/16>>0 (index 0),
+// voltage1 le:s12/16>>4 (index 1) with its own scale 0.25 and offset 10, shared scale 0.5.
+class FakeSysfs
+{
+public:
+    FakeSysfs();
+    std::string root() const { return dir_.path().toStdString(); }
+    void put(const QString &rel, const QByteArray &content);
+    QByteArray get(const QString &rel) const;
+
+private:
+    QTemporaryDir dir_;
+};
+
+// Owns the pipe of the fake buffer fd and installs the table for its lifetime.
+class FakeKernelScope
+{
+public:
+    FakeKernelScope();
+    ~FakeKernelScope();
+    // Writes `bytes` into the pipe (the device producing samples).
+    void produce(const QByteArray &bytes);
+
+private:
+    int pipe_[2] = {-1, -1};
+    std::unique_ptr<dmascope::sys::ScopedTable> scoped_;
+};
+
+} // namespace faketest

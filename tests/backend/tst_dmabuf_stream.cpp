@@ -1,0 +1,201 @@
+// DmabufStream's path choice with failures injected at the system-call boundary
+// (fake_iio_kernel.h): the system heap, udmabuf when the heap is missing, read() when no
+// allocator works or the driver refuses ATTACH, each fallback with its reason; the forced
+// paths; transfers whose fence reports an error are never delivered. The real kernel path is
+// exercised in the VM (tests/kernel).
+#include "dmascope/dmabuf_stream.h"
+#include "dmascope/system_error.h"
+#include "fake_iio_kernel.h"
+
+#include <QTest>
+
+#include <cerrno>
+
+using namespace dmascope;
+using faketest::FakeIioKernel;
+using faketest::FakeKernelScope;
+using faketest::FakeSysfs;
+
+namespace {
+LocalDeviceOptions options(const FakeSysfs &sysfs)
+{
+    LocalDeviceOptions o;
+    o.sysfsRoot = sysfs.root();
+    o.heapPath = "/fake/dma_heap/system";
+    o.udmabufPath = "/fake/udmabuf";
+    return o;
+}
+
+StreamConfig config(PathPreference path = PathPreference::Auto)
+{
+    StreamConfig c;
+    c.samplesPerBlock = 256;
+    c.blockCount = 4;
+    c.path = path;
+    return c;
+}
+
+bool contains(const std::string &text, const char *part)
+{
+    return text.find(part) != std::string::npos;
+}
+} // namespace
+
+class TstDmabufStream : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void usesTheSystemHeapWhenEverythingWorks()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", options(sysfs));
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        QCOMPARE(stream.stats().path, std::string("dmabuf-heap"));
+        QVERIFY(stream.stats().fallbackReason.empty());
+        auto d = sub->pop(5000);
+        QVERIFY(d);
+        QCOMPARE(d->block->bytes, std::size_t{256 * 4});
+        QVERIFY(!d->discontinuity);
+        d.reset();
+        stream.stop();
+        // One probe attach plus one per buffer; every buffer detached again.
+        QCOMPARE(FakeIioKernel::attachCalls.load(), 5);
+        QCOMPARE(FakeIioKernel::detachCalls.load(), 5);
+        QVERIFY(FakeIioKernel::enqueueCalls.load() >= 4);
+        QVERIFY(FakeIioKernel::syncCalls.load() >= 1); // DMA_BUF_IOCTL_SYNC around CPU access
+        QCOMPARE(sysfs.get("iio:device0/buffer0/enable"), QByteArray("0"));
+    }
+
+    void fallsBackToUdmabufWithoutTheHeap()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::heapOpenErrno = ENOENT;
+        DmabufStream stream("fake-adc", options(sysfs));
+        stream.start(config());
+        const StreamStats s = stream.stats();
+        QCOMPARE(s.path, std::string("dmabuf-udmabuf"));
+        QVERIFY2(contains(s.fallbackReason, "no system DMA heap"), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, "No such file or directory"), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, "CONFIG_DMABUF_HEAPS_SYSTEM"), s.fallbackReason.c_str());
+    }
+
+    void fallsBackToReadWithoutAnyAllocator()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::heapOpenErrno = ENOENT;
+        FakeIioKernel::udmabufOpenErrno = EACCES;
+        DmabufStream stream("fake-adc", options(sysfs));
+        stream.start(config());
+        const StreamStats s = stream.stats();
+        QCOMPARE(s.path, std::string("fileio"));
+        QVERIFY2(contains(s.fallbackReason, "no DMABUF allocator"), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, "/fake/udmabuf"), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, "read()"), s.fallbackReason.c_str());
+        QCOMPARE(FakeIioKernel::attachCalls.load(), 0);
+    }
+
+    void fallsBackToReadWhenTheDriverRefusesAttach_data()
+    {
+        QTest::addColumn<int>("error");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("EPERM") << EPERM << "not built on buffer-dma";
+        QTest::newRow("ENOTTY") << ENOTTY << "no IIO DMABUF interface";
+        QTest::newRow("ENODEV") << ENODEV << "no IIO DMABUF interface";
+    }
+    void fallsBackToReadWhenTheDriverRefusesAttach()
+    {
+        QFETCH(int, error);
+        QFETCH(QString, why);
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::attachErrno = error;
+        DmabufStream stream("fake-adc", options(sysfs));
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        const StreamStats s = stream.stats();
+        QCOMPARE(s.path, std::string("fileio"));
+        QVERIFY2(contains(s.fallbackReason, "refused DMABUF attach"), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, describeErrno(error).c_str()), s.fallbackReason.c_str());
+        QVERIFY2(contains(s.fallbackReason, why.toLatin1().constData()), s.fallbackReason.c_str());
+        // And it streams, with read().
+        kernel.produce(QByteArray(256 * 4, '\x01'));
+        auto d = sub->pop(5000);
+        QVERIFY(d);
+        QCOMPARE(d->block->data[0], std::uint8_t{1});
+        QCOMPARE(FakeIioKernel::enqueueCalls.load(), 0);
+    }
+
+    void otherAttachErrorsAreErrorsNotFallbacks()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::attachErrno = EBUSY;
+        DmabufStream stream("fake-adc", options(sysfs));
+        try {
+            stream.start(config());
+            QFAIL("started although ATTACH failed with EBUSY");
+        } catch (const SystemError &e) {
+            QCOMPARE(e.code(), EBUSY);
+        }
+        QCOMPARE(stream.state(), StreamState::Idle);
+    }
+
+    void forcedPaths()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::attachErrno = EPERM;
+        DmabufStream stream("fake-adc", options(sysfs));
+        try {
+            stream.start(config(PathPreference::Dmabuf));
+            QFAIL("forced DMABUF started without DMABUF");
+        } catch (const std::runtime_error &e) {
+            QVERIFY2(contains(e.what(), "DMABUF streaming is not possible"), e.what());
+        }
+        QCOMPARE(sysfs.get("iio:device0/buffer0/enable"), QByteArray("0"));
+        FakeIioKernel::attachCalls = 0;
+        stream.start(config(PathPreference::Fileio));
+        QCOMPARE(stream.stats().path, std::string("fileio"));
+        QVERIFY(stream.stats().fallbackReason.empty()); // asked for, not a fallback
+        QCOMPARE(FakeIioKernel::attachCalls.load(), 0);
+    }
+
+    void failedTransfersAreNeverDelivered()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::failEveryOtherTransfer = true;
+        DmabufStream stream("fake-adc", options(sysfs));
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
+        stream.start(config());
+        // Transfers alternate: ok, failed, ok, ... The first block arrives intact.
+        auto first = sub->pop(5000);
+        QVERIFY(first);
+        QVERIFY(!first->discontinuity);
+        QCOMPARE(first->block->firstSample, std::uint64_t{0});
+        std::uint64_t next = 256;
+        first.reset();
+        for (int n = 0; n < 20; ++n) {
+            auto d = sub->pop(5000);
+            QVERIFY(d);
+            // Every later block follows a failed transfer: a gap of one block, flagged.
+            QVERIFY(d->discontinuity);
+            QVERIFY(d->block->discontinuity);
+            QCOMPARE(d->block->firstSample, next + 256);
+            next = d->block->firstSample + 256;
+        }
+        stream.stop();
+        const StreamStats s = stream.stats();
+        QVERIFY(s.sourceOverruns >= 20);
+        QCOMPARE(s.lostSamples % 256, std::uint64_t{0});
+        QVERIFY(s.lostSamples >= 20 * 256);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstDmabufStream)
+#include "tst_dmabuf_stream.moc"
