@@ -5,6 +5,8 @@
 
 #include "dmascope/attribute_path.h"
 #include "dmascope/context.h"
+#include "dmascope/counter_check.h"
+#include "dmascope/stream.h"
 #include "dmascope/not_found_error.h"
 #include "dmascope/system_error.h"
 
@@ -143,6 +145,32 @@ private slots:
                          .arg(file, value));
         }
         QCOMPARE(read("iio-sim-adc", qPrintable(path)), before);
+    }
+
+    void localStreamIsZeroCopyAndComplete()
+    {
+        simtest::resetAdc(devs_.adc);
+        // The context's factory picks DmabufStream for local: devices.
+        const std::unique_ptr<Stream> stream = ctx_->createStream(ctx_->device("iio-sim-adc"));
+        StreamConfig config;
+        config.channels = {"voltage1", "voltage3"};
+        config.samplesPerBlock = 4096;
+        config.blockCount = 16;
+        auto sub = stream->subscribe(SubscriptionKind::Lossless, 16);
+        stream->start(config);
+        const auto layout = stream->layout();
+        CounterCheck check(*layout->find("voltage3"), layout->frameBytes);
+        for (int i = 0; i < 32; ++i) {
+            auto d = sub->pop(10000);
+            QVERIFY2(d.has_value(), stream->stats().error.c_str());
+            check.feed(*d->block);
+        }
+        stream->stop();
+        const StreamStats stats = stream->stats();
+        QCOMPARE(stats.path, std::string("dmabuf-heap"));
+        QVERIFY2(stats.fallbackReason.empty(), stats.fallbackReason.c_str());
+        QCOMPARE(check.report().samples, std::uint64_t(32 * 4096));
+        QVERIFY2(check.report().ok(), check.report().firstProblem.c_str());
     }
 
     void missingThingsAreNotFound()
