@@ -83,6 +83,7 @@ public:
         std::uint64_t droppedBlocks = 0;
         std::uint64_t restarts = 0;  // captures abandoned at a gap in the sample numbers
         double lastCaptureMs = 0.0;  // worker time to trigger + condense the last capture
+        double lastCaptureCpuMs = 0.0; // the same in worker-thread CPU time (robust to load)
         double lastSnapshotMs = 0.0; // worker time to build the last snapshot from the pyramids
     };
 
