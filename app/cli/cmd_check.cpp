@@ -34,6 +34,7 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
         throw UsageError("--seconds: check needs a duration above 0");
     const std::string counterId = cmd.parser().value(channel).toStdString();
 
+    installInterruptHandler();
     const auto ctx = openContext(globals);
     const DeviceInfo &dev = ctx->device(key.toStdString());
     opts.applySettings(cmd.parser(), *ctx, dev);

@@ -23,6 +23,7 @@ int runStream(const QStringList &args, GlobalOptions &globals)
     const StreamConfig config = opts.config(cmd.parser());
     const double seconds = opts.secondsValue(cmd.parser());
 
+    installInterruptHandler();
     const auto ctx = openContext(globals);
     const DeviceInfo &dev = ctx->device(key.toStdString());
     opts.applySettings(cmd.parser(), *ctx, dev);
