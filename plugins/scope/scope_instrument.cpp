@@ -220,7 +220,7 @@ void ScopeInstrument::buildUi()
     auto *scroll = new QScrollArea;
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(340);
+    scroll->setMinimumWidth(390);
     split->addWidget(scroll);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 0);

@@ -145,11 +145,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(plot->snapshot()->sequence >= firstSequence + 5, 15000);
         const QImage second = plot->grab().toImage().copy(area);
 
-        const QString artifact =
-            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png"));
-        QVERIFY(w.grab().save(artifact));
-        qInfo("screenshot: %s", qPrintable(artifact));
-
         // The grid alone is a few % of the area; a sine across the screen adds more.
         const int grid = tracePixels(first, background);
         QVERIFY2(grid > area.width(), qPrintable(QString::number(grid)));
@@ -175,6 +170,12 @@ private slots:
         const auto *status = scope->findChild<QLabel *>(QStringLiteral("triggerStatus"));
         QVERIFY(status);
         QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("Triggered"), 5000);
+
+        // The whole window as the user sees it, kept beside the test binary.
+        const QString artifact =
+            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png"));
+        QVERIFY(w.grab().save(artifact));
+        qInfo("screenshot: %s", qPrintable(artifact));
     }
 };
 
