@@ -209,6 +209,7 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 	s->pos = 0;
 	s->lost = 0;
 	s->cur.block = NULL;
+	s->enabling = true;
 
 	return 0;
 }
@@ -220,6 +221,7 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 void iio_sim_stream_start(struct iio_sim_stream *s)
 {
 	scoped_guard(mutex, &s->lock) {
+		s->enabling = false;
 		s->t0 = ktime_get();
 		WRITE_ONCE(s->running, !s->throughput);
 	}
@@ -235,6 +237,7 @@ void iio_sim_stream_start(struct iio_sim_stream *s)
 void iio_sim_stream_stop(struct iio_sim_stream *s)
 {
 	guard(mutex)(&s->lock);
+	s->enabling = false;
 	WRITE_ONCE(s->running, false);
 }
 
@@ -303,6 +306,7 @@ static void iio_sim_abort(struct iio_dma_buffer_queue *queue)
 	LIST_HEAD(aborted);
 
 	scoped_guard(mutex, &s->lock) {
+		s->enabling = false;
 		WRITE_ONCE(s->running, false);
 		list_splice_tail_init(&s->blocks, &aborted);
 		s->cur.block = NULL;

@@ -26,14 +26,16 @@ private slots:
     void init() { simtest::resetAdc(devs_.adc); }
     void cleanupTestCase() { simtest::resetAdc(devs_.adc); }
 
+    // libiio prints the sign letter in upper case when the sample fills its storage
+    // ("fully defined") and in lower case otherwise.
     void iioInfoListsBothDevices()
     {
         const QString out = QString::fromUtf8(run("iio_info", {"-u", "local:"}));
         QVERIFY2(!out.isEmpty(), "iio_info printed nothing");
         QVERIFY2(out.contains("iio-sim-adc") && out.contains("iio-sim-dac"), qPrintable(out));
         for (const char *ch : {"voltage0:  (input, index: 0, format: le:S16/16>>0)",
-                               "voltage2:  (input, index: 2, format: le:S12/16>>4)",
-                               "voltage3:  (input, index: 3, format: le:S12/16>>4)",
+                               "voltage2:  (input, index: 2, format: le:s12/16>>4)",
+                               "voltage3:  (input, index: 3, format: le:s12/16>>4)",
                                "voltage0:  (output, index: 0, format: le:S16/16>>0)"})
             QVERIFY2(out.contains(ch), ch);
         QVERIFY(out.contains("sampling_frequency"));
