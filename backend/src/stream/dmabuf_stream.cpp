@@ -176,53 +176,6 @@ private:
     std::uint64_t pendingLost_ = 0;
 };
 
-// The allocator to use and whether the driver takes DMABUFs, or why not.
-struct DmabufChoice
-{
-    std::unique_ptr<DmabufAllocator> allocator;
-    std::string path;           // "dmabuf-heap" or "dmabuf-udmabuf"
-    std::string fallbackReason; // why not the heap, when udmabuf is used
-    std::string refusal;        // set when DMABUF cannot be used at all
-};
-
-DmabufChoice chooseDmabuf(IioBufferHandle &handle, const LocalDeviceOptions &options)
-{
-    DmabufChoice c;
-    std::string heapError;
-    try {
-        c.allocator = std::make_unique<DmaHeapAllocator>(options.heapPath);
-        c.path = "dmabuf-heap";
-    } catch (const SystemError &e) {
-        heapError = e.what();
-    }
-    if (!c.allocator) {
-        try {
-            c.allocator = std::make_unique<UdmabufAllocator>(options.udmabufPath);
-            c.path = "dmabuf-udmabuf";
-            c.fallbackReason = "no system DMA heap, using udmabuf (" + heapError + ")";
-        } catch (const SystemError &e) {
-            c.refusal = "no DMABUF allocator: " + heapError + "; " + e.what();
-            return c;
-        }
-    }
-    // Probe with one page: does the driver take DMABUFs at all?
-    UniqueFd probe = c.allocator->allocate(pageAlign(1));
-    const int err = handle.tryAttach(probe.get());
-    if (err == 0) {
-        handle.tryDetach(probe.get());
-        return c;
-    }
-    if (err == EPERM || err == ENODEV || err == ENOTTY) {
-        c.refusal = SystemError(err, "the driver refused DMABUF attach on " + handle.description(),
-                                err == EPERM ? "its buffer is not built on buffer-dma"
-                                             : "this kernel has no IIO DMABUF interface (Linux "
-                                               "6.9 or newer)")
-                        .what();
-        return c;
-    }
-    throw SystemError(err, "attach a DMABUF to " + handle.description());
-}
-
 } // namespace
 
 DmabufStream::DmabufStream(std::string device, LocalDeviceOptions options)
@@ -240,7 +193,7 @@ Stream::Opened DmabufStream::open(const StreamConfig &config)
     Opened opened;
     opened.layout = input.layout;
     if (config.path != PathPreference::Fileio) {
-        DmabufChoice choice = chooseDmabuf(*handle, options_);
+        detail::DmabufChoice choice = detail::chooseDmabuf(*handle, options_);
         if (choice.refusal.empty()) {
             opened.source = std::make_unique<DmabufSource>(std::move(input), std::move(handle),
                                                            std::move(choice.allocator));

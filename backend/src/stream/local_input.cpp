@@ -27,10 +27,11 @@ std::string channelType(const std::string &id)
     return id.substr(0, end);
 }
 
-double readNumberAttribute(const IioSysfsDevice &dev, const std::string &id,
-                           const std::string &what, double fallback)
+double readNumberAttribute(const IioSysfsDevice &dev, const std::string &dir,
+                           const std::string &id, const std::string &what, double fallback)
 {
-    for (const std::string &name : {"in_" + id + "_" + what, "in_" + channelType(id) + "_" + what}) {
+    for (const std::string &name :
+         {dir + "_" + id + "_" + what, dir + "_" + channelType(id) + "_" + what}) {
         if (auto v = dev.read(name)) {
             try {
                 return std::stod(*v);
@@ -53,21 +54,25 @@ struct AlignedBuffers
 };
 } // namespace
 
-ScanLayout readInputLayout(const IioSysfsDevice &dev, unsigned buffer,
-                           const std::vector<std::string> &channels)
+ScanLayout readScanLayout(const IioSysfsDevice &dev, unsigned buffer, ScanDirection direction,
+                          const std::vector<std::string> &channels)
 {
+    const std::string dir = direction == ScanDirection::Input ? "in" : "out";
+    const std::string prefix = dir + "_";
+    const std::string kind = direction == ScanDirection::Input ? "input" : "output";
     std::vector<std::string> available;
     std::error_code ec;
     for (const auto &entry : fs::directory_iterator(dev.dir() + "/" + bufferDir(buffer), ec)) {
         const std::string file = entry.path().filename().string();
-        if (file.rfind("in_", 0) == 0 && file.size() > 6 &&
+        if (file.rfind(prefix, 0) == 0 && file.size() > prefix.size() + 3 &&
             file.compare(file.size() - 3, 3, "_en") == 0)
-            available.push_back(file.substr(3, file.size() - 6));
+            available.push_back(file.substr(prefix.size(), file.size() - prefix.size() - 3));
     }
     std::sort(available.begin(), available.end());
     if (available.empty())
-        throw std::invalid_argument(dev.id() + " (" + dev.name() + ") has no input scan elements "
-                                    "in " + bufferDir(buffer) + ": it cannot stream input");
+        throw std::invalid_argument(dev.id() + " (" + dev.name() + ") has no " + kind +
+                                    " scan elements in " + bufferDir(buffer) +
+                                    ": it cannot stream " + kind);
     std::vector<std::string> wanted = channels.empty() ? available : channels;
     std::vector<ChannelLayout> out;
     for (const std::string &id : wanted) {
@@ -75,37 +80,39 @@ ScanLayout readInputLayout(const IioSysfsDevice &dev, unsigned buffer,
             std::string list;
             for (const auto &a : available)
                 list += (list.empty() ? "" : ", ") + a;
-            throw std::invalid_argument(dev.id() + " has no input scan element \"" + id +
+            throw std::invalid_argument(dev.id() + " has no " + kind + " scan element \"" + id +
                                         "\" (it has " + list + ")");
         }
         if (std::any_of(out.begin(), out.end(), [&](const ChannelLayout &c) { return c.id == id; }))
             throw std::invalid_argument("channel \"" + id + "\" is listed twice");
         ChannelLayout c;
         c.id = id;
-        c.label = dev.read("in_" + id + "_label").value_or(id);
-        const std::string typeAttr = bufferDir(buffer) + "in_" + id + "_type";
+        c.label = dev.read(prefix + id + "_label").value_or(id);
+        const std::string typeAttr = bufferDir(buffer) + prefix + id + "_type";
         std::string error;
         const auto type = ScanType::parse(dev.readOrThrow(typeAttr), &error);
         if (!type)
             throw std::runtime_error(dev.id() + "/" + typeAttr + ": " + error);
         c.type = *type;
-        const std::string index = dev.readOrThrow(bufferDir(buffer) + "in_" + id + "_index");
+        const std::string index = dev.readOrThrow(bufferDir(buffer) + prefix + id + "_index");
         try {
             c.scanIndex = static_cast<unsigned>(std::stoul(index));
         } catch (const std::exception &) {
-            throw std::runtime_error(dev.id() + ": in_" + id + "_index is not a number: \"" +
+            throw std::runtime_error(dev.id() + ": " + prefix + id + "_index is not a number: \"" +
                                      index + "\"");
         }
-        c.scale = readNumberAttribute(dev, id, "scale", 1.0);
-        c.offset = readNumberAttribute(dev, id, "offset", 0.0);
+        c.scale = readNumberAttribute(dev, dir, id, "scale", 1.0);
+        c.offset = readNumberAttribute(dev, dir, id, "offset", 0.0);
         out.push_back(std::move(c));
     }
     return ScanLayout::compute(std::move(out));
 }
 
-LocalInput configureLocalInput(const std::string &device, const LocalDeviceOptions &options,
-                               const StreamConfig &config, unsigned long lengthSamples)
+LocalInput configureLocalBuffer(const std::string &device, const LocalDeviceOptions &options,
+                                ScanDirection direction, const std::vector<std::string> &channels,
+                                std::size_t samplesPerBlock, unsigned long lengthSamples)
 {
+    const std::string prefix = direction == ScanDirection::Input ? "in_" : "out_";
     LocalInput in{IioSysfsDevice::find(device, options.sysfsRoot), options.buffer, nullptr};
     const IioSysfsDevice &dev = in.device;
     if (dev.bufferEnabled(in.buffer))
@@ -114,12 +121,12 @@ LocalInput configureLocalInput(const std::string &device, const LocalDeviceOptio
                               " is already enabled: another program is streaming from it");
     // The layout first: it validates the channel names before anything is changed.
     in.layout = std::make_shared<const ScanLayout>(
-        readInputLayout(dev, in.buffer, config.channels));
+        readScanLayout(dev, in.buffer, direction, channels));
     dev.disableAllScanElements(in.buffer);
     for (const ChannelLayout &c : in.layout->channels)
-        dev.enableScanElement(in.buffer, "in_" + c.id, true);
+        dev.enableScanElement(in.buffer, prefix + c.id, true);
     dev.setBufferLength(in.buffer, lengthSamples);
-    dev.setWatermark(in.buffer, config.samplesPerBlock);
+    dev.setWatermark(in.buffer, samplesPerBlock);
     return in;
 }
 
@@ -208,6 +215,44 @@ void FileioSource::stop() noexcept
         }
         enabled_ = false;
     }
+}
+
+DmabufChoice chooseDmabuf(IioBufferHandle &handle, const LocalDeviceOptions &options)
+{
+    DmabufChoice c;
+    std::string heapError;
+    try {
+        c.allocator = std::make_unique<DmaHeapAllocator>(options.heapPath);
+        c.path = "dmabuf-heap";
+    } catch (const SystemError &e) {
+        heapError = e.what();
+    }
+    if (!c.allocator) {
+        try {
+            c.allocator = std::make_unique<UdmabufAllocator>(options.udmabufPath);
+            c.path = "dmabuf-udmabuf";
+            c.fallbackReason = "no system DMA heap, using udmabuf (" + heapError + ")";
+        } catch (const SystemError &e) {
+            c.refusal = "no DMABUF allocator: " + heapError + "; " + e.what();
+            return c;
+        }
+    }
+    // Probe with one page: does the driver take DMABUFs at all?
+    UniqueFd probe = c.allocator->allocate(pageAlign(1));
+    const int err = handle.tryAttach(probe.get());
+    if (err == 0) {
+        handle.tryDetach(probe.get());
+        return c;
+    }
+    if (err == EPERM || err == ENODEV || err == ENOTTY) {
+        c.refusal = SystemError(err, "the driver refused DMABUF attach on " + handle.description(),
+                                err == EPERM ? "its buffer is not built on buffer-dma"
+                                             : "this kernel has no IIO DMABUF interface (Linux "
+                                               "6.9 or newer)")
+                        .what();
+        return c;
+    }
+    throw SystemError(err, "attach a DMABUF to " + handle.description());
 }
 
 } // namespace dmascope::detail

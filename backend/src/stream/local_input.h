@@ -2,6 +2,7 @@
 // through sysfs, reading its scan layout, and the read() source.
 #pragma once
 
+#include "dmascope/dmabuf.h"
 #include "dmascope/fileio_stream.h"
 #include "dmascope/iio_buffer_handle.h"
 #include "dmascope/iio_sysfs.h"
@@ -14,11 +15,14 @@
 
 namespace dmascope::detail {
 
-// The scan layout of the input channels `channels` (ids; empty: every scan element) of buffer
-// `buffer`, from bufferN/in_<id>_{type,index} and the device's in_<id>_scale/_offset (or the
-// shared in_<type>_scale). Throws std::invalid_argument for an unknown channel.
-ScanLayout readInputLayout(const IioSysfsDevice &dev, unsigned buffer,
-                           const std::vector<std::string> &channels);
+enum class ScanDirection { Input, Output };
+
+// The scan layout of the channels `channels` (ids; empty: every scan element) of buffer
+// `buffer` in `direction`, from bufferN/in_<id>_{type,index} (out_ for output) and the device's
+// in_<id>_scale/_offset (or the shared in_<type>_scale). Throws std::invalid_argument for an
+// unknown channel.
+ScanLayout readScanLayout(const IioSysfsDevice &dev, unsigned buffer, ScanDirection direction,
+                          const std::vector<std::string> &channels);
 
 struct LocalInput
 {
@@ -30,8 +34,28 @@ struct LocalInput
 // Finds the device, refuses a buffer someone else has enabled (EBUSY), enables exactly the
 // requested scan elements and sets the buffer length (`lengthSamples`) and watermark
 // (samplesPerBlock). Throws with a message for the user.
-LocalInput configureLocalInput(const std::string &device, const LocalDeviceOptions &options,
-                               const StreamConfig &config, unsigned long lengthSamples);
+LocalInput configureLocalBuffer(const std::string &device, const LocalDeviceOptions &options,
+                                ScanDirection direction, const std::vector<std::string> &channels,
+                                std::size_t samplesPerBlock, unsigned long lengthSamples);
+inline LocalInput configureLocalInput(const std::string &device,
+                                      const LocalDeviceOptions &options,
+                                      const StreamConfig &config, unsigned long lengthSamples)
+{
+    return configureLocalBuffer(device, options, ScanDirection::Input, config.channels,
+                                config.samplesPerBlock, lengthSamples);
+}
+
+// The allocator to use and whether the driver takes DMABUFs, or why not.
+struct DmabufChoice
+{
+    std::unique_ptr<DmabufAllocator> allocator;
+    std::string path;           // "dmabuf-heap" or "dmabuf-udmabuf"
+    std::string fallbackReason; // why not the heap, when udmabuf is used
+    std::string refusal;        // set when DMABUF cannot be used at all
+};
+// Heap first, udmabuf second, then a one-page ATTACH probe: EPERM/ENODEV/ENOTTY are a refusal
+// (fall back to read()/write()), other errors throw.
+DmabufChoice chooseDmabuf(IioBufferHandle &handle, const LocalDeviceOptions &options);
 
 // The kernel buffer length for read(): buffer-dma splits it into two blocks, so four user blocks
 // give the kernel two of slack while the reader is busy.
