@@ -125,7 +125,7 @@ struct SnapshotProducer::Worker
     bool process(const FrameBlock &b)
     {
         bool completed = false;
-        if (!started || b.firstSample != next)
+        if (!started || b.firstSample != next || b.discontinuity)
             restart(b.firstSample);
         QElapsedTimer timer;
         timer.start();
@@ -294,6 +294,31 @@ struct SnapshotProducer::Worker
     }
 };
 
+FrameBlock frameBlockFrom(BlockRef block)
+{
+    FrameBlock f;
+    if (!block)
+        return f;
+    f.data = reinterpret_cast<const std::byte *>(block->data);
+    f.frames = block->frames();
+    f.firstSample = block->firstSample;
+    f.discontinuity = block->discontinuity;
+    f.owner = std::make_shared<BlockRef>(std::move(block));
+    return f;
+}
+
+ProducerChannel producerChannelFrom(const ChannelLayout &channel, double unitScale,
+                                    const QString &unit)
+{
+    ProducerChannel c;
+    c.label = QString::fromStdString(channel.label.empty() ? channel.id : channel.label);
+    c.unit = unit;
+    c.byteOffset = channel.byteOffset;
+    c.format = dsp::SampleFormat::from(channel.type);
+    c.calibration = dsp::Calibration{channel.scale * unitScale, channel.offset};
+    return c;
+}
+
 SnapshotProducer::SnapshotProducer(QObject *parent)
     : QObject(parent), worker_(std::make_unique<Worker>())
 {
@@ -423,7 +448,7 @@ void SnapshotProducer::run()
         std::uint64_t restarts = 0;
         while (!blocks.empty()) {
             if (w.configured) {
-                if (w.started && blocks.front().firstSample != w.next)
+                if (w.started && (blocks.front().firstSample != w.next || blocks.front().discontinuity))
                     ++restarts;
                 completed |= w.process(blocks.front());
             }

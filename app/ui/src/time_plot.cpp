@@ -288,7 +288,7 @@ void TimePlot::setPersistence(bool on, double decay)
 void TimePlot::clearPersistence()
 {
     if (persistence_) {
-        persist_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
+        persist_ = QImage(plotArea().size(), QImage::Format_ARGB32_Premultiplied);
         persist_.fill(Qt::transparent);
     } else {
         persist_ = QImage();
@@ -297,13 +297,13 @@ void TimePlot::clearPersistence()
 
 void TimePlot::accumulatePersistence()
 {
-    if (persist_.size() != size())
+    if (persist_.size() != plotArea().size())
         clearPersistence();
     // Fade what is there (premultiplied: scaling every byte scales colour and alpha alike), then
     // add the new capture with a low alpha, so pixels hit by many captures saturate and rare
     // ones stay dim.
     raster::scaleImage(persist_, static_cast<unsigned>(std::lround(decay_ * 256)));
-    const QRect a = plotArea();
+    const QRect a(QPoint(0, 0), persist_.size()); // the image covers the trace area only
     QPainter p;
     for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
         if (traceSpans(*snapshot_, i)) {
@@ -315,6 +315,7 @@ void TimePlot::accumulatePersistence()
             if (!p.isActive()) {
                 p.begin(&persist_);
                 p.setCompositionMode(QPainter::CompositionMode_Plus);
+                p.translate(-plotArea().topLeft());
             }
             paintTrace(p, *snapshot_, i, true);
         }
@@ -359,8 +360,8 @@ void TimePlot::paintRaster()
         frame_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
     std::memcpy(frame_.bits(), grid_.constBits(), static_cast<std::size_t>(grid_.sizeInBytes()));
     QPainter p(&frame_);
-    if (persistence_ && persist_.size() == size())
-        p.drawImage(0, 0, persist_);
+    if (persistence_ && persist_.size() == plotArea().size())
+        p.drawImage(plotArea().topLeft(), persist_);
     if (snapshot_) {
         const QRect a = plotArea();
         for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
@@ -378,7 +379,7 @@ void TimePlot::paintAll(QPainter &p, bool)
 {
     paintGrid(p);
     if (persistence_ && !persist_.isNull())
-        p.drawImage(0, 0, persist_);
+        p.drawImage(plotArea().topLeft(), persist_);
     if (snapshot_)
         paintTraces(p, *snapshot_, false);
     paintOverlays(p);

@@ -38,8 +38,9 @@ void minMaxEnvelopeReference(const RawChannel &ch, std::size_t count, std::size_
 
 // Envelopes of several channels of the same frames in one pass (each cache line read once,
 // instead of once per channel). Applies when every listed channel has a native-endian,
-// top-aligned field (see minMaxEnvelope) in the same container type, the frame is 1, 2, 4, 8 or
-// 16 containers wide (other containers, e.g. a timestamp, are read and ignored) and the offsets
+// top-aligned field (see minMaxEnvelope) in the same container type, the frame is a power-of-two
+// number of containers and at most 32 bytes (the kernel's step; other containers in it, e.g. a
+// timestamp, are read and ignored), bucketSize x frameBytes is a multiple of 32 and the offsets
 // are container-aligned; returns false otherwise, and the caller uses minMaxEnvelope per
 // channel. Writes ceil(count / bucketSize) entries per channel, channel-major:
 // out[c * buckets + b].

@@ -77,6 +77,7 @@ public:
     // capture, so frequent trace positions are brighter (intensity grading).
     void setPersistence(bool on, double decay = 0.85);
     bool persistence() const { return persistence_; }
+    // Covers plotArea() (pixel (0, 0) is the trace area's top-left corner).
     const QImage &persistenceImage() const { return persist_; }
     void clearPersistence();
 
