@@ -144,6 +144,10 @@ private slots:
         EXPECT_EXIT(refused, 1);
         QCOMPARE(refused.err, QString("dmascope-cli: iio-sim-adc: in_voltage0_frequency: value "
                                       "'9e9' refused: Invalid argument (errno 22)\n"));
+        const Run negative =
+            cli({"--uri", "sim:", "attr", "iio-sim-adc", "voltage0/dc_offset", "-200"});
+        EXPECT_EXIT(negative, 0);
+        QCOMPARE(negative.out, QString("-200.000000\n"));
         const QJsonObject all = json(cli({"--uri", "sim:", "attr", "iio-sim-adc", "--json"}));
         QCOMPARE(all["attributes"]["throughput_mode"].toString(), QString("0"));
     }
@@ -203,6 +207,20 @@ private slots:
         QVERIFY(o["ok"].toBool());
         QVERIFY(o["samples"].toDouble() > 0);
         QCOMPARE(o["deviceDropped"].toInt(), 0);
+    }
+
+    void progressLineOnRequest()
+    {
+        // stderr is a pipe here: no progress line unless asked for.
+        const QStringList args{"--uri", "sim:", "check", "iio-sim-adc", "--seconds", "0.6",
+                               "--set", "sampling_frequency=100000", "--blocks", "32"};
+        const Run quiet = cli(args);
+        EXPECT_EXIT(quiet, 0);
+        QVERIFY2(!quiet.err.contains("check: "), qPrintable(quiet.err));
+        const Run shown = cli(args + QStringList{"--progress"});
+        EXPECT_EXIT(shown, 0);
+        QVERIFY2(shown.err.contains("check: 0.") && shown.err.contains(" samples, 0 lost"),
+                 qPrintable(shown.err));
     }
 
     void checkFailsOnBrokenCountingWithExitFour()
