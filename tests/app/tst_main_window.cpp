@@ -4,6 +4,7 @@
 #include "main_window.h"
 #include "plugin_manager.h"
 
+#include "dmascope/context.h"
 #include "dmascope/plugin/instrument.h"
 
 #include <QLabel>
@@ -70,6 +71,20 @@ private slots:
         QVERIFY2(label(w, "statusThroughput").endsWith(QStringLiteral("B/s")),
                  qPrintable(label(w, "statusThroughput")));
         QCOMPARE(label(w, "statusOverruns").left(9), QStringLiteral("overruns:"));
+    }
+
+    void withoutIioDevicesTheDefaultStartIsTheDemoScope()
+    {
+        if (dmascope::Context::hasLocalDevices())
+            QSKIP("this machine has IIO devices: the default start is local:");
+        MainWindowOptions o = options(false);
+        o.startUri.clear(); // what `dmascope` without --uri does
+        MainWindow w(plugins_, o);
+        w.show();
+        w.start();
+        QTRY_COMPARE_WITH_TIMEOUT(w.instruments().size(), 1, 10000);
+        QCOMPARE(w.currentInstrument()->device().uri, QStringLiteral("sim:"));
+        QCOMPARE(w.currentInstrument()->objectName(), QStringLiteral("scopeInstrument"));
     }
 
     void restoresOpenInstrumentsOnRestart()
