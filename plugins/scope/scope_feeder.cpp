@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <cmath>
+#include <span>
 
 namespace dmascope::scope {
 
@@ -94,7 +96,21 @@ void ScopeFeeder::run()
             const auto unit = static_cast<float>(unitScale(ch));
             for (float &v : scratch)
                 v *= unit;
-            results.push_back({i, dsp::measure(scratch, 1.0 / rate)});
+            dsp::Measurements m = dsp::measure(scratch, 1.0 / rate);
+            // Mean and RMS over a whole number of periods, so a partial period at the end of
+            // the block does not bias them (the block length is unrelated to the signal).
+            if (m.period && *m.period > 0) {
+                const double perPeriod = *m.period * rate;
+                const double periods = std::floor(static_cast<double>(n) / perPeriod);
+                const auto whole = static_cast<std::size_t>(std::llround(periods * perPeriod));
+                if (periods >= 1 && whole >= 2 && whole <= n) {
+                    const dsp::Measurements w =
+                        dsp::measure(std::span<const float>(scratch.data(), whole), 1.0 / rate);
+                    m.mean = w.mean;
+                    m.rms = w.rms;
+                }
+            }
+            results.push_back({i, m});
         }
         emit measured(results);
     }

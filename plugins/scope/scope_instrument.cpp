@@ -167,7 +167,16 @@ void ScopeInstrument::buildUi()
     runAction_->setObjectName(QStringLiteral("actionRunStop"));
     runAction_->setShortcut(QKeySequence(Qt::Key_F5 | Qt::SHIFT));
     runAction_->setToolTip(tr("Run/Stop acquisition display (Shift+F5)"));
-    connect(runAction_, &QAction::triggered, this, [this] { setRunning(!running()); });
+    connect(runAction_, &QAction::triggered, this, [this] {
+        // After a single capture Run re-arms in the mode used before Single.
+        if (!running() || settings_.mode != dsp::TriggerMode::Single) {
+            setRunning(!running());
+            return;
+        }
+        settings_.mode = modeBeforeSingle_;
+        syncControls();
+        applyConfig();
+    });
     QAction *singleAction = bar->addAction(QIcon(QStringLiteral(":/icons/single.svg")),
                                            tr("Single"), this, &ScopeInstrument::single);
     singleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
@@ -220,7 +229,7 @@ void ScopeInstrument::buildUi()
     auto *scroll = new QScrollArea;
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(340);
+    scroll->setMinimumWidth(390);
     split->addWidget(scroll);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 0);
@@ -525,6 +534,8 @@ void ScopeInstrument::setRunning(bool run)
 
 void ScopeInstrument::single()
 {
+    if (settings_.mode != dsp::TriggerMode::Single)
+        modeBeforeSingle_ = settings_.mode;
     settings_.mode = dsp::TriggerMode::Single;
     syncControls();
     applyConfig(); // arms

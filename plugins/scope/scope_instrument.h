@@ -93,6 +93,8 @@ private:
     std::vector<dsp::MeasurementStats> stats_; // by layout index
     double measuredRate_ = 0.0;
     bool syncing_ = false; // controls are being set from settings_: ignore their signals
+    // The mode before Single was pressed: Run goes back to it, as on a bench scope.
+    dsp::TriggerMode modeBeforeSingle_ = dsp::TriggerMode::Auto;
 
     ui::SnapshotProducer *producer_ = nullptr;
     ui::TimePlot *plot_ = nullptr;

@@ -1,13 +1,16 @@
 // MainWindow smoke test, offscreen: starts on sim:, opens the Oscilloscope from the build tree's
 // plugins, shows the demo acquisition path and a live rate in the status bar, and restores the
 // open instruments from its settings on the next start.
+#include "device_browser.h"
 #include "main_window.h"
 #include "plugin_manager.h"
 
+#include "dmascope/context.h"
 #include "dmascope/plugin/instrument.h"
 
 #include <QLabel>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -72,6 +75,20 @@ private slots:
         QCOMPARE(label(w, "statusOverruns").left(9), QStringLiteral("overruns:"));
     }
 
+    void withoutIioDevicesTheDefaultStartIsTheDemoScope()
+    {
+        if (dmascope::Context::hasLocalDevices())
+            QSKIP("this machine has IIO devices: the default start is local:");
+        MainWindowOptions o = options(false);
+        o.startUri.clear(); // what `dmascope` without --uri does
+        MainWindow w(plugins_, o);
+        w.show();
+        w.start();
+        QTRY_COMPARE_WITH_TIMEOUT(w.instruments().size(), 1, 10000);
+        QCOMPARE(w.currentInstrument()->device().uri, QStringLiteral("sim:"));
+        QCOMPARE(w.currentInstrument()->objectName(), QStringLiteral("scopeInstrument"));
+    }
+
     void restoresOpenInstrumentsOnRestart()
     {
         QJsonObject saved;
@@ -117,6 +134,29 @@ private slots:
         }
         ini.sync();
         QCOMPARE(ini.value(QStringLiteral("session/instruments")).toString(), QStringLiteral("[]"));
+    }
+
+    void connectListsTheContextsDevicesAndRemembersIt()
+    {
+        const QString uri = QStringLiteral("xml:" DMASCOPE_TEST_DATA_DIR "/iio/devices.xml");
+        {
+            MainWindow w(plugins_, options(true));
+            QSignalSpy spy(&w, &MainWindow::discovered);
+            w.connectTo(uri);
+            QTRY_VERIFY_WITH_TIMEOUT(spy.contains(QVariantList{uri}), 10000);
+            const auto *browser = w.findChild<dmascope::app::DeviceBrowser *>();
+            QVERIFY(browser);
+            QVERIFY(!browser->devices(uri).isEmpty());
+            QVERIFY(browser->uris().contains(uri));
+            // A URI that cannot be opened is listed with its error, and the app goes on.
+            const QString bad = QStringLiteral("xml:/nonexistent/devices.xml");
+            w.connectTo(bad);
+            QTRY_VERIFY_WITH_TIMEOUT(spy.contains(QVariantList{bad}), 10000);
+            QVERIFY(browser->devices(bad).isEmpty());
+            w.saveSettings();
+        }
+        QSettings ini(tmp_.filePath(QStringLiteral("dmascope.ini")), QSettings::IniFormat);
+        QVERIFY(ini.value(QStringLiteral("session/connections")).toStringList().contains(uri));
     }
 
     void themesSwitch()

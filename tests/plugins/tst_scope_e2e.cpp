@@ -12,7 +12,11 @@
 #include "dmascope/ui/time_plot.h"
 
 #include <QDir>
+
+#include <cmath>
 #include <QImage>
+#include <QLabel>
+#include <QTableWidget>
 #include <QTest>
 #include <QTemporaryDir>
 
@@ -40,6 +44,21 @@ int tracePixels(const QImage &img, const QColor &background)
             if (std::abs(c.red() - background.red()) + std::abs(c.green() - background.green())
                     + std::abs(c.blue() - background.blue())
                 > 120)
+                ++n;
+        }
+    return n;
+}
+
+// Pixels drawn in (or close to) the trace colour.
+int pixelsNear(const QImage &img, const QColor &color)
+{
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QColor c = img.pixelColor(x, y);
+            if (std::abs(c.red() - color.red()) + std::abs(c.green() - color.green())
+                    + std::abs(c.blue() - color.blue())
+                < 60)
                 ++n;
         }
     return n;
@@ -126,19 +145,37 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(plot->snapshot()->sequence >= firstSequence + 5, 15000);
         const QImage second = plot->grab().toImage().copy(area);
 
-        const QString artifact =
-            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png"));
-        QVERIFY(w.grab().save(artifact));
-        qInfo("screenshot: %s", qPrintable(artifact));
-
         // The grid alone is a few % of the area; a sine across the screen adds more.
         const int grid = tracePixels(first, background);
         QVERIFY2(grid > area.width(), qPrintable(QString::number(grid)));
+        // The trace itself: a sine over 10 divisions crosses every column at least once.
+        const int trace = pixelsNear(first, dmascope::ui::TimePlot::defaultColors().value(0));
+        QVERIFY2(trace >= area.width(), qPrintable(QStringLiteral("%1 trace pixels").arg(trace)));
         const int changed = changedPixels(first, second);
         qInfo("changed pixels between captures: %d of %d non-background", changed, grid);
         // A still trace redraws onto the same pixels; antialiasing and noise may flip a few.
         QVERIFY2(changed < area.width() / 4,
                  qPrintable(QStringLiteral("%1 pixels changed").arg(changed)));
+
+        // The measurements panel: CH1's frequency (the first row) is the sine's 1 kHz.
+        const auto *table = scope->findChild<QTableWidget *>(QStringLiteral("measurements"));
+        QVERIFY(table);
+        QTRY_VERIFY_WITH_TIMEOUT(table->rowCount() > 0 && table->item(0, 2), 5000);
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("Frequency"));
+        const QString freq = table->item(0, 2)->text(); // "1 kHz", "999 Hz"
+        const QStringList parts = freq.split(QLatin1Char(' '));
+        QCOMPARE(parts.size(), 2);
+        const double hz = parts[0].toDouble() * (parts[1].startsWith(QLatin1Char('k')) ? 1e3 : 1.0);
+        QVERIFY2(std::abs(hz - 1000.0) < 10.0, qPrintable(freq));
+        const auto *status = scope->findChild<QLabel *>(QStringLiteral("triggerStatus"));
+        QVERIFY(status);
+        QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("Triggered"), 5000);
+
+        // The whole window as the user sees it, kept beside the test binary.
+        const QString artifact =
+            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png"));
+        QVERIFY(w.grab().save(artifact));
+        qInfo("screenshot: %s", qPrintable(artifact));
     }
 };
 
