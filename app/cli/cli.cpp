@@ -21,9 +21,14 @@ const QCommandLineOption kProgress("progress",
 
 std::atomic<bool> g_interrupted{false};
 
-void onSignal(int)
+// The first signal asks the command to finish cleanly; a second one kills as usual, so a stuck
+// stop (e.g. a remote refill waiting on the network) can still be cut short.
+void onSignal(int sig)
 {
-    g_interrupted.store(true);
+    if (g_interrupted.exchange(true)) {
+        ::signal(sig, SIG_DFL);
+        ::raise(sig);
+    }
 }
 } // namespace
 

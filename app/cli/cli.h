@@ -91,8 +91,9 @@ private:
     bool dirty_ = false;
 };
 
-// SIGINT/SIGTERM set a flag instead of killing the process, so streams stop cleanly and the
-// summary is printed. interrupted() polls it.
+// For the streaming commands: the first SIGINT/SIGTERM sets a flag instead of killing the
+// process, so the stream stops cleanly and the summary is printed; a second one kills.
+// interrupted() polls the flag.
 void installInterruptHandler();
 bool interrupted();
 

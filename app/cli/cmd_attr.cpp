@@ -3,6 +3,8 @@
 
 #include "dmascope/attribute_path.h"
 
+#include <QRegularExpression>
+
 namespace dmascope::cli {
 
 namespace {
@@ -23,8 +25,16 @@ int runAttr(const QStringList &args, GlobalOptions &globals)
                     "  buffer/NAME    buffer attribute    buffer/length\n"
                     "  debug/NAME     debug attribute     debug/direct_reg_access\n"
                     "CHANNEL is the channel id or label; prefix in_/out_ (in_voltage0/raw) when "
-                    "an input and an output channel share the id.");
-    if (!cmd.parse(args, globals))
+                    "an input and an output channel share the id. Negative values work as "
+                    "they are (attr DEV voltage0/dc_offset -200).");
+    // A negative VALUE ("-200") would parse as an option: VALUE comes last, so end the options
+    // before it.
+    QStringList argv = args;
+    static const QRegularExpression negativeNumber("^-[0-9.]");
+    if (argv.size() >= 4 && negativeNumber.match(argv.last()).hasMatch() &&
+        !argv.contains("--"))
+        argv.insert(argv.size() - 1, "--");
+    if (!cmd.parse(argv, globals))
         return ExitOk;
     const QStringList pos = cmd.positional(1, 3);
     const auto ctx = openContext(globals);

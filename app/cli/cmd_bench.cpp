@@ -66,6 +66,7 @@ int runBench(const QStringList &args, GlobalOptions &globals)
     base.blockCount =
         static_cast<unsigned>(parseInteger("blocks", cmd.parser().value(opts.blocks), 2, 1024));
 
+    installInterruptHandler();
     const auto ctx = openContext(globals);
     const DeviceInfo &dev = ctx->device(key.toStdString());
     std::vector<PathPreference> pathList;

@@ -7,6 +7,8 @@
 #include "dmascope/not_found_error.h"
 #include "dmascope/stream.h"
 
+#include <algorithm>
+
 namespace dmascope::cli {
 
 int runCheck(const QStringList &args, GlobalOptions &globals)
@@ -32,6 +34,7 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
         throw UsageError("--seconds: check needs a duration above 0");
     const std::string counterId = cmd.parser().value(channel).toStdString();
 
+    installInterruptHandler();
     const auto ctx = openContext(globals);
     const DeviceInfo &dev = ctx->device(key.toStdString());
     opts.applySettings(cmd.parser(), *ctx, dev);
@@ -49,6 +52,22 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
     if (std::find(config.channels.begin(), config.channels.end(), counter->id) ==
         config.channels.end())
         config.channels.push_back(counter->id);
+
+    // iio_sim (and the demo device) count the samples they had to drop for want of a queued
+    // buffer: the loss at the source, which a remote stream cannot announce.
+    const bool hasDropCounter = std::find(dev.attributes.begin(), dev.attributes.end(),
+                                          "dropped_samples") != dev.attributes.end();
+    const AttributeRef dropRef{dev.id, AttributeRef::Scope::Device, {}, "dropped_samples"};
+    auto readDropped = [&]() -> long long {
+        const std::string text = ctx->readAttribute(dropRef);
+        bool ok = false;
+        const long long n = QString::fromStdString(text).toLongLong(&ok);
+        if (!ok)
+            throw std::runtime_error(dev.name + ": dropped_samples is not a number: '" + text +
+                                     "'");
+        return n;
+    };
+    const long long droppedBefore = hasDropCounter ? readDropped() : 0;
 
     const std::unique_ptr<Stream> stream = ctx->createStream(dev);
     const auto sub = stream->subscribe(SubscriptionKind::Lossless, config.blockCount);
@@ -82,6 +101,8 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
     while (auto d = sub->tryPop())
         check.feed(*d->block);
     progress.finish();
+    const long long deviceDropped =
+        hasDropCounter ? readDropped() - droppedBefore : -1;
 
     const StreamStats s = stream->stats();
     const CounterReport &r = check.report();
@@ -97,6 +118,7 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
                    {"duplicated", static_cast<qint64>(r.duplicated)},
                    {"reordered", static_cast<qint64>(r.reordered)},
                    {"firstProblem", QString::fromStdString(r.firstProblem)},
+                   {"deviceDropped", deviceDropped},
                    {"stats", statsJson(s)}});
     } else {
         out(QString("%1 %2 over %3 s (path %4): %5 samples, %6 lost (%7 reported by the stream, "
@@ -112,6 +134,10 @@ int runCheck(const QStringList &args, GlobalOptions &globals)
                 .arg(r.reordered));
         if (!r.firstProblem.empty())
             out("first problem: " + QString::fromStdString(r.firstProblem));
+        if (deviceDropped > 0)
+            out(QString("the device dropped %1 samples for want of a free buffer (its "
+                        "dropped_samples counter)")
+                    .arg(deviceDropped));
         out(r.ok() && !streamFailed && r.samples > 0 ? "OK" : "FAILED");
     }
     if (streamFailed) {

@@ -23,6 +23,7 @@ int runStream(const QStringList &args, GlobalOptions &globals)
     const StreamConfig config = opts.config(cmd.parser());
     const double seconds = opts.secondsValue(cmd.parser());
 
+    installInterruptHandler();
     const auto ctx = openContext(globals);
     const DeviceInfo &dev = ctx->device(key.toStdString());
     opts.applySettings(cmd.parser(), *ctx, dev);
@@ -32,7 +33,7 @@ int runStream(const QStringList &args, GlobalOptions &globals)
 
     if (!globals.json) {
         const StreamStats first = stream->stats();
-        out(QString("streaming %1 (%2) from %3: path %4%5, %6 samples/block, %7 blocks%8")
+        out(QString("streaming %1 (%2) at %3, path %4%5, %6 samples/block, %7 blocks%8")
                 .arg(QString::fromStdString(dev.id), QString::fromStdString(dev.name),
                      QString::fromStdString(ctx->uri()), QString::fromStdString(first.path),
                      first.fallbackReason.empty()

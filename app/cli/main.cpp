@@ -101,11 +101,8 @@ int main(int argc, char **argv)
             return ExitOk;
         }
         for (const Command &c : kCommands)
-            if (rest.first() == c.name) {
-                installInterruptHandler();
-                // QCommandLineParser::parse() skips argv[0]: give it a program name.
+            if (rest.first() == c.name) // parse() skips argv[0]: give it a program name
                 return c.run(QStringList{app.arguments().first()} + rest, globals);
-            }
         throw UsageError(QString("unknown command '%1'").arg(rest.first()));
     } catch (const UsageError &e) {
         return fail(globals, ExitUsage, e.what());

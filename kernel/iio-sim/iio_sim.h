@@ -90,6 +90,9 @@ struct iio_sim_cursor {
  * @cur:	position in the first block of @blocks
  * @samp_freq:	sampling frequency in Hz; changes only while disabled
  * @throughput:	complete blocks as fast as they come instead of in real time
+ * @enabling:	between preenable and postenable: blocks submitted now wait
+ *		on @blocks, even in throughput mode, and are started in order at
+ *		postenable
  * @running:	real-time transfer is on (between postenable and predisable)
  * @t0:		time of sample 0 of the current run
  * @pos:	samples transferred or dropped since the buffer was enabled
@@ -109,6 +112,7 @@ struct iio_sim_stream {
 	struct iio_sim_cursor cur;
 	u32 samp_freq;
 	bool throughput;
+	bool enabling;
 	bool running;
 	ktime_t t0;
 	u64 pos;

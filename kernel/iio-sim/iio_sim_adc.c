@@ -322,6 +322,7 @@ static void iio_sim_adc_fill(struct iio_sim_adc *adc,
 				    true);
 		s->pos += m;
 		n -= m;
+		cond_resched();
 	}
 }
 
@@ -453,6 +454,7 @@ int iio_sim_adc_submit(struct iio_sim_stream *s,
 		       struct iio_dma_buffer_block *block)
 {
 	struct iio_sim_adc *adc = container_of(s, struct iio_sim_adc, s);
+	struct iio_dma_buffer_queue *queue = &s->buf->queue;
 
 	guard(mutex)(&s->lock);
 
@@ -463,13 +465,23 @@ int iio_sim_adc_submit(struct iio_sim_stream *s,
 	if (!block->bytes_used || block->bytes_used % s->frame_bytes)
 		return -EINVAL;
 
-	if (s->throughput) {
+	if (s->throughput && !s->enabling) {
 		iio_sim_adc_stamp(adc, block, block->bytes_used);
 		iio_dma_buffer_block_done(block);
 		return 0;
 	}
 
-	list_add_tail(&block->head, &s->blocks);
+	/*
+	 * read() takes the two fileio blocks alternately, starting with
+	 * fileio.blocks[fileio.next_dequeue], which buffer-dma keeps across
+	 * enables; enable submits them in index order. Fill first the block
+	 * that read() will take first, or the data comes out of order.
+	 */
+	if (s->enabling && block->fileio &&
+	    block == queue->fileio.blocks[queue->fileio.next_dequeue])
+		list_add(&block->head, &s->blocks);
+	else
+		list_add_tail(&block->head, &s->blocks);
 	iio_sim_kick(s->sim);
 
 	return 0;
@@ -702,7 +714,21 @@ static int iio_sim_adc_preenable(struct iio_dev *indio_dev)
 
 static int iio_sim_adc_postenable(struct iio_dev *indio_dev)
 {
-	iio_sim_stream_start(iio_priv(indio_dev));
+	struct iio_sim_adc *adc = iio_sim_adc_priv(indio_dev);
+	struct iio_sim_stream *s = &adc->s;
+	struct iio_dma_buffer_block *block, *tmp;
+
+	/* Throughput mode: complete the blocks queued before enable, in order */
+	scoped_guard(mutex, &s->lock) {
+		if (s->throughput) {
+			list_for_each_entry_safe(block, tmp, &s->blocks, head) {
+				list_del(&block->head);
+				iio_sim_adc_stamp(adc, block, block->bytes_used);
+				iio_dma_buffer_block_done(block);
+			}
+		}
+	}
+	iio_sim_stream_start(s);
 
 	return 0;
 }

@@ -209,6 +209,7 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 	s->pos = 0;
 	s->lost = 0;
 	s->cur.block = NULL;
+	s->enabling = true;
 
 	return 0;
 }
@@ -220,6 +221,7 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 void iio_sim_stream_start(struct iio_sim_stream *s)
 {
 	scoped_guard(mutex, &s->lock) {
+		s->enabling = false;
 		s->t0 = ktime_get();
 		WRITE_ONCE(s->running, !s->throughput);
 	}
@@ -235,6 +237,7 @@ void iio_sim_stream_start(struct iio_sim_stream *s)
 void iio_sim_stream_stop(struct iio_sim_stream *s)
 {
 	guard(mutex)(&s->lock);
+	s->enabling = false;
 	WRITE_ONCE(s->running, false);
 }
 
@@ -303,6 +306,7 @@ static void iio_sim_abort(struct iio_dma_buffer_queue *queue)
 	LIST_HEAD(aborted);
 
 	scoped_guard(mutex, &s->lock) {
+		s->enabling = false;
 		WRITE_ONCE(s->running, false);
 		list_splice_tail_init(&s->blocks, &aborted);
 		s->cur.block = NULL;
@@ -329,11 +333,38 @@ static void iio_sim_buffer_release(struct iio_buffer *buffer)
 	kfree(b);
 }
 
+/*
+ * Largest fileio block: buffer-dma allocates its two read()/write() blocks
+ * of length * bytes_per_datum / 2 bytes each with dma_alloc_coherent(), and
+ * the page allocator WARNs on requests above MAX_PAGE_ORDER.
+ */
+#define IIO_SIM_MAX_FILEIO_BLOCK	(PAGE_SIZE << MAX_PAGE_ORDER)
+
+/**
+ * iio_sim_set_length() - set_length callback that bounds the fileio blocks
+ * @buffer: the buffer
+ * @length: requested length in scans
+ *
+ * Clamps @length so that a fileio block stays allocatable even with every
+ * channel enabled; the clamped value reads back from buffer/length. DMABUF
+ * transfers do not use the length.
+ *
+ * Return: 0.
+ */
+static int iio_sim_set_length(struct iio_buffer *buffer, unsigned int length)
+{
+	struct iio_sim_buffer *b = iio_sim_to_buffer(buffer);
+	/* two blocks of length scans of at most 2 bytes per channel each */
+	unsigned int max = IIO_SIM_MAX_FILEIO_BLOCK / b->nchannels;
+
+	return iio_dma_buffer_set_length(buffer, min(length, max));
+}
+
 static const struct iio_buffer_access_funcs iio_sim_access_funcs = {
 	.read = iio_dma_buffer_read,
 	.write = iio_dma_buffer_write,
 	.set_bytes_per_datum = iio_dma_buffer_set_bytes_per_datum,
-	.set_length = iio_dma_buffer_set_length,
+	.set_length = iio_sim_set_length,
 	.request_update = iio_dma_buffer_request_update,
 	.enable = iio_dma_buffer_enable,
 	.disable = iio_dma_buffer_disable,

@@ -13,6 +13,7 @@
 #include <linux/bitops.h>
 #include <linux/iio/iio.h>
 #include <linux/iio/sysfs.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 
@@ -58,6 +59,7 @@ static void iio_sim_dac_consume(struct iio_sim *sim, struct iio_sim_dac *dac,
 		}
 		s->pos += m;
 		n -= m;
+		cond_resched();
 	}
 }
 
@@ -77,7 +79,7 @@ ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 	struct iio_sim_dac *dac = sim->dac;
 	struct iio_sim_stream *s = &dac->s;
 	struct iio_dma_buffer_block *block;
-	u64 due, n, left, record_from, k;
+	u64 due, n, left, record_from, k, period;
 
 	guard(mutex)(&s->lock);
 
@@ -88,6 +90,9 @@ ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 
 	due = iio_sim_samples_due(s->t0, now, s->samp_freq);
 	record_from = due > IIO_SIM_RING_LEN ? due - IIO_SIM_RING_LEN : 0;
+	/* Only the ADC's loopback channels read the history */
+	if (!READ_ONCE(sim->adc->s.running))
+		record_from = due;
 
 	while (s->pos < due) {
 		block = list_first_entry_or_null(&s->blocks,
@@ -104,6 +109,11 @@ ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 
 		if (s->cur.block != block)
 			iio_sim_cursor_init(&s->cur, block, block->bytes_used);
+
+		/* Far behind on a cyclic block: skip whole periods at once */
+		period = s->cur.len / s->frame_bytes;
+		if (block->cyclic && record_from > s->pos + period)
+			s->pos += div64_u64(record_from - s->pos, period) * period;
 
 		left = (s->cur.len - s->cur.pos) / s->frame_bytes;
 		n = min(due - s->pos, left);

@@ -120,6 +120,75 @@ private slots:
         }
     }
 
+    // One pass over all channels of the frames against the per-channel reference, for the
+    // layouts it accepts, and refusal of the ones it does not.
+    void framesMatchReference()
+    {
+        std::mt19937 rng(99);
+        std::uniform_int_distribution<int> byte(0, 255);
+        struct Case
+        {
+            unsigned storage;
+            bool sgn;
+            std::size_t lanes;            // containers per frame
+            std::vector<std::size_t> use; // which lanes are channels (others: e.g. timestamp)
+            std::vector<unsigned> real;   // per channel real bits (top-aligned)
+        };
+        const std::vector<Case> cases = {
+            {16, true, 4, {0, 1, 2, 3}, {16, 16, 12, 14}},
+            {16, false, 2, {0, 1}, {16, 12}},
+            {16, true, 8, {0, 2, 3}, {12, 12, 16}}, // lanes 4..7 e.g. a 64-bit timestamp
+            {16, true, 1, {0}, {16}},
+            {16, true, 16, {0, 15}, {16, 10}},
+            {8, true, 4, {0, 1, 2, 3}, {8, 8, 6, 8}},
+            {8, false, 32, {3, 31}, {8, 4}},
+            {32, true, 4, {0, 1, 3}, {32, 24, 18}},
+            {32, false, 2, {0, 1}, {31, 24}},
+        };
+        for (const Case &k : cases) {
+            const std::size_t size = k.storage / 8;
+            const std::size_t frameBytes = k.lanes * size;
+            std::vector<SampleFormat> formats;
+            std::vector<std::size_t> offsets;
+            for (std::size_t i = 0; i < k.use.size(); ++i) {
+                formats.push_back({k.storage, k.real[i], k.storage - k.real[i], k.sgn, false});
+                offsets.push_back(k.use[i] * size);
+            }
+            for (std::size_t frames : {std::size_t{16 * 300}, std::size_t{16 * 300 + 7}, std::size_t{5}}) {
+                std::vector<std::byte> data(frames * frameBytes);
+                for (auto &b : data)
+                    b = std::byte(byte(rng));
+                for (std::size_t bucket : {std::size_t{16}, std::size_t{64}}) {
+                    const std::size_t buckets = (frames + bucket - 1) / bucket;
+                    std::vector<MinMax> out(buckets * k.use.size());
+                    const bool ok = minMaxEnvelopeFrames(data.data(), frameBytes, frames, formats.data(),
+                                                         offsets.data(), k.use.size(), bucket, out.data());
+                    QVERIFY2(ok, qPrintable(QString("storage %1 lanes %2").arg(k.storage).arg(k.lanes)));
+                    for (std::size_t c = 0; c < k.use.size(); ++c) {
+                        std::vector<MinMax> ref(buckets);
+                        minMaxEnvelopeReference({data.data() + offsets[c], frameBytes, formats[c]},
+                                                frames, bucket, ref.data());
+                        for (std::size_t b = 0; b < buckets; ++b)
+                            QCOMPARE(out[c * buckets + b], ref[b]);
+                    }
+                }
+            }
+        }
+        // refused: mixed signedness, a field not in the top bits, byte-swapped, odd frame width
+        std::vector<std::byte> data(64 * 12);
+        MinMax out[64];
+        const std::size_t off2[] = {0, 2};
+        const SampleFormat mixed[] = {{16, 16, 0, true, false}, {16, 16, 0, false, false}};
+        QVERIFY(!minMaxEnvelopeFrames(data.data(), 4, 16, mixed, off2, 2, 16, out));
+        const SampleFormat low[] = {{16, 12, 0, true, false}, {16, 16, 0, true, false}};
+        QVERIFY(!minMaxEnvelopeFrames(data.data(), 4, 16, low, off2, 2, 16, out));
+        const SampleFormat be[] = {{16, 16, 0, true, true}, {16, 16, 0, true, true}};
+        QVERIFY(!minMaxEnvelopeFrames(data.data(), 4, 16, be, off2, 2, 16, out));
+        const SampleFormat ok[] = {{16, 16, 0, true, false}, {16, 16, 0, true, false}};
+        QVERIFY(!minMaxEnvelopeFrames(data.data(), 6, 16, ok, off2, 2, 16, out)); // 3 lanes
+        QVERIFY(minMaxEnvelopeFrames(data.data(), 4, 16, ok, off2, 2, 16, out));
+    }
+
     void mergeGroups()
     {
         const std::vector<MinMax> in{{1, 2}, {-5, 0}, {3, 9}, {4, 4}, {-1, 1}};

@@ -130,6 +130,43 @@ private slots:
         QVERIFY(p.range(0, 100).empty());
     }
 
+    // Level-1 entries computed by the caller give the same pyramid as raw appends.
+    void appendBucketsMatchesAppend()
+    {
+        const std::size_t n = 300'000;
+        const Signal s(n, 31);
+        MinMaxPyramid direct(n, 2048);
+        MinMaxPyramid buckets(n, 2048);
+        direct.freezeRawAt(1000);
+        buckets.freezeRawAt(1000);
+        feed(direct, s, 0, n);
+        std::size_t i = 0;
+        for (std::size_t k = 0; i < n; ++k) {
+            // ragged head through append(), the aligned bulk through appendBuckets()
+            const std::size_t head = std::min(buckets.samplesToBucketBoundary() + (k % 2 ? 5 : 0), n - i);
+            buckets.append(s.channel(i), head);
+            i += head;
+            const std::size_t nb = std::min<std::size_t>((n - i) / 16, 1000 + 3000 * (k % 3));
+            if (buckets.samplesToBucketBoundary() == 0 && nb > 0) {
+                std::vector<MinMax> l1(nb);
+                minMaxEnvelope(s.channel(i), nb * 16, 16, l1.data());
+                buckets.appendBuckets(s.channel(i), l1.data(), nb);
+                i += nb * 16;
+            }
+        }
+        QCOMPARE(buckets.end(), direct.end());
+        std::mt19937 rng(4);
+        for (int q = 0; q < 300; ++q) {
+            const std::size_t a = std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+            const std::size_t b = std::min(n, a + (std::size_t{1} << (q % 19)));
+            QCOMPARE(buckets.range(a, b), direct.range(a, b));
+        }
+        std::vector<std::int32_t> r1(500), r2(500);
+        QVERIFY(direct.rawSamples(200, 700, r1));
+        QVERIFY(buckets.rawSamples(200, 700, r2));
+        QCOMPARE(r1, r2);
+    }
+
     void columnsCoverTheirSamples()
     {
         const std::size_t n = 500'000;

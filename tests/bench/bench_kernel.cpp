@@ -81,7 +81,9 @@ Result measure(double seconds, std::size_t blockBytes, Step step)
     return r;
 }
 
-void prepareAdc(const IioSysfsDevice &adc, std::size_t blockBytes)
+// `lengthBlocks`: buffer/length in blocks. buffer-dma's read() path splits the length into two
+// blocks, so read() gets 2 (one block per read() call); DMABUF ignores the length.
+void prepareAdc(const IioSysfsDevice &adc, std::size_t blockBytes, std::size_t lengthBlocks)
 {
     if (adc.bufferEnabled(0))
         adc.setBufferEnabled(0, false);
@@ -89,22 +91,24 @@ void prepareAdc(const IioSysfsDevice &adc, std::size_t blockBytes)
     adc.disableAllScanElements(0);
     for (int ch = 0; ch < 4; ++ch)
         adc.enableScanElement(0, "in_voltage" + std::to_string(ch), true);
-    adc.setBufferLength(0, blockBytes / kFrameBytes * kBlocks);
+    adc.setBufferLength(0, blockBytes / kFrameBytes * lengthBlocks);
 }
 
 Result benchDmabuf(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll,
                    double seconds)
 {
-    prepareAdc(adc, blockBytes);
+    prepareAdc(adc, blockBytes, kBlocks);
     DmaHeapAllocator heap;
     IioBufferHandle buffer(adc.devNode(), 0);
     std::vector<MappedDmabuf> blocks;
     for (int i = 0; i < kBlocks; ++i) {
         blocks.emplace_back(heap.allocate(blockBytes), blockBytes);
         buffer.attach(blocks.back().fd());
-        if (buffer.enqueue(blocks.back().fd(), blockBytes) != 0)
-            throw std::runtime_error("enqueue failed");
     }
+    // Only after every attach: in 6.12's buffer-dma an ATTACH drops blocks already queued.
+    for (auto &b : blocks)
+        if (buffer.enqueue(b.fd(), blockBytes) != 0)
+            throw std::runtime_error("enqueue failed");
     adc.setBufferEnabled(0, true);
     std::deque<int> queued = {0, 1, 2, 3};
     const Result r = measure(seconds, blockBytes, [&] {
@@ -131,7 +135,7 @@ Result benchDmabuf(const IioSysfsDevice &adc, std::size_t blockBytes, bool readA
 
 Result benchRead(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll, double seconds)
 {
-    prepareAdc(adc, blockBytes);
+    prepareAdc(adc, blockBytes, 2);
     IioBufferHandle buffer(adc.devNode(), 0);
     std::vector<std::uint8_t> dst(blockBytes);
     adc.setBufferEnabled(0, true);

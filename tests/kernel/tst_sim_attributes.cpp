@@ -144,6 +144,21 @@ private slots:
         }
     }
 
+    // buffer-dma splits buffer/length into two read() blocks allocated contiguously: the driver
+    // clamps the length so that a block stays allocatable (4 MiB), instead of letting the page
+    // allocator WARN at enable.
+    void hugeBufferLengthIsClamped()
+    {
+        const auto &adc = devs_.adc;
+        simtest::selectChannels(adc, {"in_voltage0", "in_voltage1", "in_voltage2", "in_voltage3"});
+        adc.setBufferLength(0, 100000000);
+        QCOMPARE(simtest::readNumber(adc, "buffer0/length"), 1048576ll);
+        adc.setBufferEnabled(0, true);
+        adc.setBufferEnabled(0, false);
+        devs_.dac.setBufferLength(0, 100000000);
+        QCOMPARE(simtest::readNumber(devs_.dac, "buffer0/length"), 2097152ll);
+    }
+
     void modeSwitches()
     {
         for (const auto *dev : {&devs_.adc, &devs_.dac}) {

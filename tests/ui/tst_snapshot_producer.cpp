@@ -1,5 +1,6 @@
 // SnapshotProducer end to end on synthetic interleaved blocks: trigger placement, per-column
 // values, record bounds, zoomed-in samples, modes, gaps, block release and notification coalescing.
+#include "dmascope/block_pool.h"
 #include "dmascope/ui/snapshot_producer.h"
 
 #include <QSignalSpy>
@@ -217,6 +218,62 @@ private slots:
         feed(p, s, 15'000);
         QCOMPARE(p.stats().restarts, std::uint64_t{1});
         QVERIFY(p.takeLatest());
+    }
+
+    // Real stream types: a ScanLayout channel ("le:s12/16>>4", scale in mV) and a published
+    // BlockRef, which goes back to its pool once condensed.
+    void streamAdapters()
+    {
+        ChannelLayout a;
+        a.id = "voltage0";
+        a.type = *ScanType::parse("le:s12/16>>4");
+        a.scale = 0.5; // mV per LSB
+        a.scanIndex = 0;
+        ChannelLayout b = a;
+        b.id = "voltage1";
+        b.label = "probe";
+        b.scanIndex = 1;
+        auto layout = std::make_shared<const ScanLayout>(ScanLayout::compute({a, b}));
+        const ProducerChannel pa = producerChannelFrom(layout->channels[0]);
+        QCOMPARE(pa.label, QStringLiteral("voltage0"));
+        QCOMPARE(pa.format, (dsp::SampleFormat{16, 12, 4, true, false}));
+        QCOMPARE(pa.calibration.scale, 0.5e-3);
+        const ProducerChannel pb = producerChannelFrom(layout->channels[1]);
+        QCOMPARE(pb.label, QStringLiteral("probe"));
+        QCOMPARE(pb.byteOffset, std::size_t{2});
+
+        // one buffer: a rising edge from -1000 to +1000 LSB on voltage0 at frame 3000
+        const std::size_t frames = 8000;
+        auto memory = std::make_shared<std::vector<std::uint16_t>>(frames * 2);
+        for (std::size_t i = 0; i < frames; ++i) {
+            const int v = i < 3000 ? -1000 : 1000;
+            (*memory)[2 * i] = static_cast<std::uint16_t>(v * 16 + 3); // low nibble: not data
+            (*memory)[2 * i + 1] = static_cast<std::uint16_t>(200 * 16);
+        }
+        auto pool = BlockPool::create({{reinterpret_cast<std::uint8_t *>(memory->data()),
+                                        frames * 4}},
+                                      memory, layout);
+        BlockRef ref = pool->publish(0, frames * 4, 0, 0, 0, false);
+        QCOMPARE(pool->outstanding(), 1u);
+        FrameBlock fb = frameBlockFrom(std::move(ref));
+        QCOMPARE(fb.frames, frames);
+
+        ProducerConfig c = config();
+        c.channels = {pa, pb};
+        c.recordLength = 2000;
+        c.trigger.level = 0.0;
+        c.trigger.hysteresis = 0.05;
+        SnapshotProducer p;
+        QVERIFY(p.configure(c));
+        p.setView({-1e-3, 1e-3, -1, 1}, 200);
+        QVERIFY(p.submit(std::move(fb)));
+        p.waitIdle();
+        QCOMPARE(pool->outstanding(), 0u); // condensed and handed back
+        auto snap = p.takeLatest();
+        QVERIFY(snap);
+        QCOMPARE(at(*snap, 0, -500e-6, true), -0.5f); // -1000 LSB * 0.5 mV
+        QCOMPARE(at(*snap, 0, 500e-6, false), 0.5f);
+        QCOMPARE(at(*snap, 1, 0.0, false), 0.1f);
     }
 
     void queueIsBoundedAndNotificationsCoalesce()

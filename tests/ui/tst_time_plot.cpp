@@ -125,6 +125,44 @@ private slots:
         QVERIFY(found);
     }
 
+    // Zoomed in past one sample per column: the samples are joined by a polyline.
+    void samplesAsPolyline()
+    {
+        auto s = makeSnapshot(*plot, {[](double) { return 0.0; }});
+        PlotTrace &tr = s->traces[0];
+        tr.sampleDt = 0.2e-3; // 10 samples across the view: a triangle wave
+        tr.sampleT0 = -1e-3;
+        tr.samples = {-0.5f, 0.5f, -0.5f, 0.5f, -0.5f, 0.5f, -0.5f, 0.5f, -0.5f, 0.5f, -0.5f};
+        plot->setSnapshot(s);
+        const QImage img = plot->grab().toImage();
+        const QRect a = plot->plotArea();
+        const QColor c0 = plot->channelColors()[0];
+        // half-way between two samples the line crosses 0 V (within a pixel or two)
+        const int x = static_cast<int>(plot->toPixel(-0.9e-3, 0).x());
+        const QList<int> rows = rowsWithColor(img, a, x, c0);
+        QVERIFY(!rows.isEmpty());
+        QVERIFY(std::abs(rows.front() - rowOf(*plot, 0.0)) <= 2);
+        // and reaches the sample values at the sample times
+        const int xs = static_cast<int>(plot->toPixel(-0.8e-3, 0).x());
+        QVERIFY(rowsWithColor(img, a, xs, c0).contains(rowOf(*plot, 0.5)));
+    }
+
+    // Zooming in before the producer delivers a matching snapshot spreads the columns apart; the
+    // trace is still drawn connected (the QPainter fallback joins them with lines).
+    void staleSnapshotAfterZoomStaysConnected()
+    {
+        plot->setSnapshot(makeSnapshot(*plot, {[](double t) { return 800.0 * t; }})); // ramp
+        plot->zoomTime(0.25, 0.0);
+        const QImage img = plot->grab().toImage();
+        const QRect a = plot->plotArea();
+        const QColor c0 = plot->channelColors()[0];
+        for (int x = a.left() + 2; x < a.right() - 2; ++x)
+            QVERIFY2(!rowsWithColor(img, a, x, c0).isEmpty(), qPrintable(QString::number(x)));
+        // the ramp's value at the centre is still 0 V
+        const QList<int> mid = rowsWithColor(img, a, a.left() + a.width() / 2, c0);
+        QVERIFY(std::abs(mid.front() - rowOf(*plot, 0.0)) <= 2);
+    }
+
     void mappingZoomAndPan()
     {
         const QRect a = plot->plotArea();
@@ -249,21 +287,25 @@ private slots:
         const QRect a = plot->plotArea();
         const int x = a.left() + 200;
         const int y = rowOf(*plot, 0.5);
+        QCOMPARE(plot->persistenceImage().size(), a.size());
+        auto alphaAt = [&](int wx, int wy) { // widget coordinates
+            return qAlpha(plot->persistenceImage().pixel(wx - a.left(), wy - a.top()));
+        };
         plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, 1));
-        const int once = qAlpha(plot->persistenceImage().pixel(x, y));
+        const int once = alphaAt(x, y);
         QVERIFY(once > 0);
         for (std::uint64_t s = 2; s < 6; ++s)
             plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, s));
-        const int five = qAlpha(plot->persistenceImage().pixel(x, y));
+        const int five = alphaAt(x, y);
         QVERIFY(five > once);
         // the same sequence again is a view refresh, not a new capture: no change
         plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }}, 5));
-        QCOMPARE(qAlpha(plot->persistenceImage().pixel(x, y)), five);
+        QCOMPARE(alphaAt(x, y), five);
         // the trace moves away: the old row fades
         for (std::uint64_t s = 6; s < 9; ++s)
             plot->setSnapshot(makeSnapshot(*plot, {[](double) { return -0.5; }}, s));
-        QVERIFY(qAlpha(plot->persistenceImage().pixel(x, y)) < five / 4);
-        QVERIFY(qAlpha(plot->persistenceImage().pixel(x, rowOf(*plot, -0.5))) > 0);
+        QVERIFY(alphaAt(x, y) < five / 4);
+        QVERIFY(alphaAt(x, rowOf(*plot, -0.5)) > 0);
         // and it is painted under the live trace
         const QImage img = plot->grab().toImage();
         QVERIFY(img.pixelColor(x, y) != QColor(8, 8, 12));

@@ -5,7 +5,9 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <ctime>
 #include <optional>
 
 namespace dmascope::ui {
@@ -15,6 +17,13 @@ namespace {
 constexpr std::size_t kHistorySlack = 4096;
 
 double elapsedMs(const QElapsedTimer &t) { return static_cast<double>(t.nsecsElapsed()) / 1e6; }
+
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 } // namespace
 
 // State owned by the worker thread only.
@@ -50,6 +59,12 @@ struct SnapshotProducer::Worker
         const std::size_t history = c.recordLength + kHistorySlack;
         filling.clear();
         shown.clear();
+        formats.clear();
+        offsets.clear();
+        for (const ProducerChannel &ch : c.channels) {
+            formats.push_back(ch.format);
+            offsets.push_back(ch.byteOffset);
+        }
         for (std::size_t i = 0; i < c.channels.size(); ++i) {
             filling.emplace_back(history, c.rawWindow);
             shown.emplace_back(history, c.rawWindow);
@@ -80,6 +95,7 @@ struct SnapshotProducer::Worker
         started = true;
         capturing = false;
         captureMs = 0.0;
+        captureCpuMs = 0.0;
         for (auto &p : filling)
             p.reset(at);
         trigger.reset();
@@ -109,10 +125,11 @@ struct SnapshotProducer::Worker
     bool process(const FrameBlock &b)
     {
         bool completed = false;
-        if (!started || b.firstSample != next)
+        if (!started || b.firstSample != next || b.discontinuity)
             restart(b.firstSample);
         QElapsedTimer timer;
         timer.start();
+        double cpu0 = threadCpuMs();
         std::size_t done = 0;
         while (done < b.frames) {
             const std::uint64_t segStart = b.firstSample + done;
@@ -124,37 +141,81 @@ struct SnapshotProducer::Worker
             if (capturing) {
                 n = static_cast<std::size_t>(std::min<std::uint64_t>(n, captureEnd - segStart));
             } else {
-                // Scan up to (and including) the first accepted edge, so no sample is scanned twice.
-                double pos = 0.0;
-                const std::size_t k = trigger.scan(channel(b, static_cast<std::size_t>(config.trigger.channel), done),
-                                                   n, segStart, std::span(&pos, 1));
+                // Scan the rest of the block (or until the buffer fills); the machine takes the
+                // first edge after its arming point. Samples scanned beyond the capture's end are
+                // scanned again after it (the detector is resynced then).
+                std::array<double, 64> found;
+                const std::size_t k = trigger.scan(
+                    channel(b, static_cast<std::size_t>(config.trigger.channel), done), n,
+                    segStart, found);
                 n = trigger.consumed();
                 const std::uint64_t scannedEnd = segStart + n;
-                if (auto c = machine.advance(k ? std::span<const double>(&pos, 1) : std::span<const double>{},
-                                             scannedEnd)) {
+                if (auto c = machine.advance(std::span<const double>(found.data(), k), scannedEnd)) {
                     double at = c->position;
                     if (c->forced) // free-run: the newest full record, not one in the past
                         at = std::max(at, static_cast<double>(scannedEnd) - static_cast<double>(post));
                     startCapture(at, c->forced);
-                    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, std::max(captureEnd, segStart) - segStart));
+                    n = static_cast<std::size_t>(
+                        std::min<std::uint64_t>(n, std::max(captureEnd, segStart) - segStart));
                 }
             }
-            for (std::size_t i = 0; i < filling.size(); ++i)
-                filling[i].append(channel(b, i, done), n);
+            appendAll(b, done, n);
             done += n;
             next += n;
             if (capturing && next >= captureEnd) {
                 captureMs += elapsedMs(timer);
                 timer.restart();
+                const double cpu = threadCpuMs();
+                captureCpuMs += cpu - cpu0;
+                cpu0 = cpu;
                 completeCapture();
                 completed = true;
             }
         }
         captureMs += elapsedMs(timer);
+        captureCpuMs += threadCpuMs() - cpu0;
         return completed;
     }
 
+    // Scratch for the all-channel envelope (channel-major level-1 entries of one batch).
+    std::vector<dsp::MinMax> level1;
+    std::vector<dsp::SampleFormat> formats;
+    std::vector<std::size_t> offsets;
+
+    // Condenses frames [first, first + n) of the block into every channel's pyramid: the
+    // bucket-aligned bulk with one pass over the frames for all channels when the layout allows
+    // it, the ragged ends (and unusual layouts) per channel.
+    void appendAll(const FrameBlock &b, std::size_t first, std::size_t n)
+    {
+        // Frames per pass: bounds the scratch (64Ki level-1 entries per channel), and is large
+        // against the raw window, of which each pass decodes only its last rawWindow samples.
+        constexpr std::size_t kBatch = 1 << 20;
+        const std::size_t head = std::min(n, filling.front().samplesToBucketBoundary());
+        if (head != 0)
+            for (std::size_t i = 0; i < filling.size(); ++i)
+                filling[i].append(channel(b, i, first), head);
+        std::size_t done = head;
+        const std::size_t channels = filling.size();
+        while (n - done >= dsp::MinMaxPyramid::kFactor) {
+            const std::size_t m = std::min((n - done) / dsp::MinMaxPyramid::kFactor * dsp::MinMaxPyramid::kFactor, kBatch);
+            const std::size_t buckets = m / dsp::MinMaxPyramid::kFactor;
+            level1.resize(buckets * channels);
+            const std::byte *frames = b.data + (first + done) * config.frameBytes;
+            if (!dsp::minMaxEnvelopeFrames(frames, config.frameBytes, m, formats.data(), offsets.data(),
+                                           channels, dsp::MinMaxPyramid::kFactor, level1.data()))
+                break;
+            for (std::size_t i = 0; i < channels; ++i)
+                filling[i].appendBuckets(channel(b, i, first + done), level1.data() + i * buckets, buckets);
+            done += m;
+        }
+        if (done < n)
+            for (std::size_t i = 0; i < filling.size(); ++i)
+                filling[i].append(channel(b, i, first + done), n - done);
+    }
+
     double lastCaptureMs = 0.0;
+    double captureCpuMs = 0.0;
+    double lastCaptureCpuMs = 0.0;
 
     void completeCapture()
     {
@@ -165,9 +226,12 @@ struct SnapshotProducer::Worker
         ++sequence;
         capturing = false;
         lastCaptureMs = captureMs;
+        lastCaptureCpuMs = captureCpuMs;
         captureMs = 0.0;
+        captureCpuMs = 0.0;
         for (auto &p : filling)
             p.reset(next);
+        trigger.resync();
         machine.captureDone(next);
         if (machine.waiting())
             machine.arm(next + pre);
@@ -229,6 +293,31 @@ struct SnapshotProducer::Worker
         return s;
     }
 };
+
+FrameBlock frameBlockFrom(BlockRef block)
+{
+    FrameBlock f;
+    if (!block)
+        return f;
+    f.data = reinterpret_cast<const std::byte *>(block->data);
+    f.frames = block->frames();
+    f.firstSample = block->firstSample;
+    f.discontinuity = block->discontinuity;
+    f.owner = std::make_shared<BlockRef>(std::move(block));
+    return f;
+}
+
+ProducerChannel producerChannelFrom(const ChannelLayout &channel, double unitScale,
+                                    const QString &unit)
+{
+    ProducerChannel c;
+    c.label = QString::fromStdString(channel.label.empty() ? channel.id : channel.label);
+    c.unit = unit;
+    c.byteOffset = channel.byteOffset;
+    c.format = dsp::SampleFormat::from(channel.type);
+    c.calibration = dsp::Calibration{channel.scale * unitScale, channel.offset};
+    return c;
+}
 
 SnapshotProducer::SnapshotProducer(QObject *parent)
     : QObject(parent), worker_(std::make_unique<Worker>())
@@ -359,7 +448,7 @@ void SnapshotProducer::run()
         std::uint64_t restarts = 0;
         while (!blocks.empty()) {
             if (w.configured) {
-                if (w.started && blocks.front().firstSample != w.next)
+                if (w.started && (blocks.front().firstSample != w.next || blocks.front().discontinuity))
                     ++restarts;
                 completed |= w.process(blocks.front());
             }
@@ -380,6 +469,7 @@ void SnapshotProducer::run()
             stats_.restarts += restarts;
             stats_.captures = w.sequence;
             stats_.lastCaptureMs = w.lastCaptureMs;
+            stats_.lastCaptureCpuMs = w.lastCaptureCpuMs;
             stats_.lastSnapshotMs = buildMs;
         }
         if (!notified_.exchange(true))

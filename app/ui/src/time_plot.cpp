@@ -2,6 +2,8 @@
 
 #include "dmascope/ui/engineering.h"
 
+#include "span_raster.h"
+
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -10,7 +12,9 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace dmascope::ui {
@@ -284,7 +288,7 @@ void TimePlot::setPersistence(bool on, double decay)
 void TimePlot::clearPersistence()
 {
     if (persistence_) {
-        persist_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
+        persist_ = QImage(plotArea().size(), QImage::Format_ARGB32_Premultiplied);
         persist_.fill(Qt::transparent);
     } else {
         persist_ = QImage();
@@ -293,15 +297,29 @@ void TimePlot::clearPersistence()
 
 void TimePlot::accumulatePersistence()
 {
-    if (persist_.size() != size())
+    if (persist_.size() != plotArea().size())
         clearPersistence();
-    QPainter p(&persist_);
-    // Fade what is there (premultiplied: scaling alpha scales the colour too), then add the new
-    // capture with a low alpha, so pixels hit by many captures saturate and rare ones stay dim.
-    p.setCompositionMode(QPainter::CompositionMode_DestinationIn);
-    p.fillRect(persist_.rect(), QColor(0, 0, 0, static_cast<int>(std::lround(decay_ * 255))));
-    p.setCompositionMode(QPainter::CompositionMode_Plus);
-    paintTraces(p, *snapshot_, true);
+    // Fade what is there (premultiplied: scaling every byte scales colour and alpha alike), then
+    // add the new capture with a low alpha, so pixels hit by many captures saturate and rare
+    // ones stay dim.
+    raster::scaleImage(persist_, static_cast<unsigned>(std::lround(decay_ * 256)));
+    const QRect a(QPoint(0, 0), persist_.size()); // the image covers the trace area only
+    QPainter p;
+    for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
+        if (traceSpans(*snapshot_, i)) {
+            QColor c = colorFor(i);
+            c.setAlpha(90);
+            raster::addSpans(persist_, a, spanTop_.data(), spanBottom_.data(), spanRowMin_,
+                             spanRowMax_, qPremultiply(c.rgba()));
+        } else {
+            if (!p.isActive()) {
+                p.begin(&persist_);
+                p.setCompositionMode(QPainter::CompositionMode_Plus);
+                p.translate(-plotArea().topLeft());
+            }
+            paintTrace(p, *snapshot_, i, true);
+        }
+    }
 }
 
 void TimePlot::resizeEvent(QResizeEvent *event)
@@ -316,28 +334,52 @@ void TimePlot::paintEvent(QPaintEvent *)
 {
     QElapsedTimer timer;
     timer.start();
-    QPainter p(this);
-    paintAll(p, false);
+    if (devicePixelRatioF() == 1.0) {
+        paintRaster();
+        QPainter p(this);
+        p.setCompositionMode(QPainter::CompositionMode_Source);
+        p.drawImage(0, 0, frame_);
+    } else {
+        QPainter p(this); // HiDPI: everything through QPainter, grid drawn live
+        paintAll(p, true);
+    }
     lastPaintMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
 }
 
-void TimePlot::paintAll(QPainter &p, bool vector)
+// The fast path: copy the cached grid, composite persistence, fill the trace spans row by row
+// straight into the frame, then QPainter only for the few overlay items.
+void TimePlot::paintRaster()
 {
-    if (vector) {
-        paintGrid(p);
-    } else {
-        const qreal dpr = devicePixelRatioF();
-        if (gridDirty_ || gridCache_.size() != size() * dpr) {
-            gridCache_ = QPixmap(size() * dpr);
-            gridCache_.setDevicePixelRatio(dpr);
-            QPainter gp(&gridCache_);
-            paintGrid(gp);
-            gridDirty_ = false;
-        }
-        p.drawPixmap(0, 0, gridCache_);
-        if (persistence_ && !persist_.isNull())
-            p.drawImage(0, 0, persist_);
+    if (gridDirty_ || grid_.size() != size()) {
+        grid_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
+        QPainter gp(&grid_);
+        paintGrid(gp);
+        gridDirty_ = false;
     }
+    if (frame_.size() != size())
+        frame_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
+    std::memcpy(frame_.bits(), grid_.constBits(), static_cast<std::size_t>(grid_.sizeInBytes()));
+    QPainter p(&frame_);
+    if (persistence_ && persist_.size() == plotArea().size())
+        p.drawImage(plotArea().topLeft(), persist_);
+    if (snapshot_) {
+        const QRect a = plotArea();
+        for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
+            if (traceSpans(*snapshot_, i))
+                raster::fillSpans(frame_, a, spanTop_.data(), spanBottom_.data(), spanRowMin_,
+                                  spanRowMax_, colorFor(i).rgba());
+            else
+                paintTrace(p, *snapshot_, i, false);
+        }
+    }
+    paintOverlays(p);
+}
+
+void TimePlot::paintAll(QPainter &p, bool)
+{
+    paintGrid(p);
+    if (persistence_ && !persist_.isNull())
+        p.drawImage(plotArea().topLeft(), persist_);
     if (snapshot_)
         paintTraces(p, *snapshot_, false);
     paintOverlays(p);
@@ -392,9 +434,75 @@ void TimePlot::paintGrid(QPainter &p) const
                         formatEngineering(vStep, QStringLiteral("V"))));
 }
 
-// One vertical line per pixel column from min to max, stretched to meet the previous column so
-// the trace stays connected: O(columns) lines, whatever the number of samples behind them.
 void TimePlot::paintTraces(QPainter &p, const PlotSnapshot &s, bool forPersistence) const
+{
+    for (int i = 0; i < static_cast<int>(s.traces.size()); ++i)
+        paintTrace(p, s, i, forPersistence);
+}
+
+namespace {
+// The column-to-pixel rule shared by both painters: one vertical span per column from min to
+// max, stretched to meet the previous column's span so the trace stays connected.
+struct ColumnSpan
+{
+    int x, top, bottom;
+};
+} // namespace
+
+// Fills spanTop_/spanBottom_ for the raster path. False when it does not apply: sample mode
+// (polyline), or columns further apart than one pixel (the view was zoomed ahead of the next
+// snapshot), which paintTrace() joins with lines.
+bool TimePlot::traceSpans(const PlotSnapshot &s, int trace) const
+{
+    const PlotTrace &tr = s.traces[static_cast<std::size_t>(trace)];
+    if (!tr.samples.empty() && tr.sampleDt > 0.0)
+        return false;
+    const QRect a = plotArea();
+    const int w = a.width();
+    const int h = a.height();
+    spanTop_.assign(static_cast<std::size_t>(w), INT_MAX);
+    spanBottom_.assign(static_cast<std::size_t>(w), INT_MIN);
+    spanRowMin_ = h;
+    spanRowMax_ = -1;
+    const double xScale = w / (view_.t1 - view_.t0);
+    const double yScale = h / (view_.v1 - view_.v0);
+    auto rowOf = [&](double v) {
+        return static_cast<int>(std::clamp(std::floor((view_.v1 - v) * yScale), -1.0, double(h)));
+    };
+    bool havePrev = false;
+    int prevX = 0, prevTop = 0, prevBottom = 0;
+    for (std::size_t col = 0; col < tr.min.size(); ++col) {
+        if (!isData(tr.min[col])) {
+            havePrev = false;
+            continue;
+        }
+        const double t = s.columnTime(static_cast<int>(col));
+        const int x = static_cast<int>(std::floor((t - view_.t0) * xScale));
+        const int curTop = rowOf(tr.max[col]);
+        const int curBottom = rowOf(tr.min[col]);
+        int top = curTop, bottom = curBottom;
+        if (havePrev) {
+            if (x - prevX > 1)
+                return false;
+            top = std::min(top, prevBottom);
+            bottom = std::max(bottom, prevTop);
+        }
+        havePrev = true;
+        prevX = x;
+        prevTop = curTop;
+        prevBottom = curBottom;
+        if (x < 0 || x >= w)
+            continue;
+        spanTop_[static_cast<std::size_t>(x)] = std::min(spanTop_[static_cast<std::size_t>(x)], top);
+        spanBottom_[static_cast<std::size_t>(x)] = std::max(spanBottom_[static_cast<std::size_t>(x)], bottom);
+        spanRowMin_ = std::min(spanRowMin_, top);
+        spanRowMax_ = std::max(spanRowMax_, bottom);
+    }
+    return true;
+}
+
+// QPainter version of the same rule (SVG export, HiDPI, and the cases traceSpans() declines).
+void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPersistence) const
 {
     const QRect a = plotArea();
     p.save();
@@ -406,66 +514,59 @@ void TimePlot::paintTraces(QPainter &p, const PlotSnapshot &s, bool forPersisten
         const double y = std::floor(a.top() + (view_.v1 - v) * yScale);
         return static_cast<int>(std::clamp(y, a.top() - 1.0, a.bottom() + 1.0));
     };
+    const PlotTrace &tr = s.traces[static_cast<std::size_t>(i)];
+    QColor c = colorFor(i);
+    if (forPersistence)
+        c.setAlpha(90);
+    QPen pen(c);
+    pen.setWidth(0); // cosmetic 1-pixel pen
+    p.setPen(pen);
+    if (!tr.samples.empty() && tr.sampleDt > 0.0) {
+        // Zoomed in past one sample per column: the samples themselves, joined by lines.
+        std::vector<QPointF> points;
+        points.reserve(tr.samples.size());
+        for (std::size_t k = 0; k < tr.samples.size(); ++k) {
+            const double t = tr.sampleT0 + static_cast<double>(k) * tr.sampleDt;
+            points.emplace_back(a.left() + (t - view_.t0) * xScale + 0.5, rowOf(tr.samples[k]) + 0.5);
+        }
+        p.drawPolyline(points.data(), static_cast<int>(points.size()));
+        if (tr.sampleDt * xScale >= 6.0 && !forPersistence) {
+            p.setBrush(c);
+            for (const QPointF &pt : points)
+                p.drawEllipse(pt, 1.5, 1.5);
+        }
+        p.restore();
+        return;
+    }
     std::vector<QLine> lines;
-    std::vector<QPointF> points;
-    for (int i = 0; i < static_cast<int>(s.traces.size()); ++i) {
-        const PlotTrace &tr = s.traces[static_cast<std::size_t>(i)];
-        QColor c = colorFor(i);
-        if (forPersistence)
-            c.setAlpha(90);
-        QPen pen(c);
-        pen.setWidth(0); // cosmetic 1-pixel pen: the fast path, and exact pixels for the tests
-        p.setPen(pen);
-        if (!tr.samples.empty() && tr.sampleDt > 0.0) {
-            // Zoomed in past one sample per column: the samples themselves, joined by lines.
-            points.clear();
-            for (std::size_t k = 0; k < tr.samples.size(); ++k) {
-                const double t = tr.sampleT0 + static_cast<double>(k) * tr.sampleDt;
-                points.emplace_back(a.left() + (t - view_.t0) * xScale + 0.5,
-                                    rowOf(tr.samples[k]) + 0.5);
-            }
-            p.drawPolyline(points.data(), static_cast<int>(points.size()));
-            if (tr.sampleDt * xScale >= 6.0 && !forPersistence) {
-                p.setBrush(c);
-                for (const QPointF &pt : points)
-                    p.drawEllipse(pt, 1.5, 1.5);
-                p.setBrush(Qt::NoBrush);
-            }
+    lines.reserve(tr.min.size());
+    bool havePrev = false;
+    int prevX = 0, prevTop = 0, prevBottom = 0;
+    for (std::size_t col = 0; col < tr.min.size(); ++col) {
+        if (!isData(tr.min[col])) {
+            havePrev = false;
             continue;
         }
-        lines.clear();
-        lines.reserve(tr.min.size());
-        bool havePrev = false;
-        int prevX = 0, prevTop = 0, prevBottom = 0;
-        for (std::size_t col = 0; col < tr.min.size(); ++col) {
-            if (!isData(tr.min[col])) {
-                havePrev = false;
-                continue;
+        const double t = s.columnTime(static_cast<int>(col));
+        const int x = static_cast<int>(std::floor(a.left() + (t - view_.t0) * xScale));
+        const int curTop = rowOf(tr.max[col]);
+        const int curBottom = rowOf(tr.min[col]);
+        int top = curTop, bottom = curBottom;
+        if (havePrev) {
+            if (x - prevX <= 1) {
+                top = std::min(top, prevBottom);
+                bottom = std::max(bottom, prevTop);
+            } else {
+                lines.emplace_back(prevX, (prevTop + prevBottom) / 2, x, (top + bottom) / 2);
             }
-            const double t = s.columnTime(static_cast<int>(col));
-            const int x = static_cast<int>(std::floor(a.left() + (t - view_.t0) * xScale));
-            int top = rowOf(tr.max[col]);
-            int bottom = rowOf(tr.min[col]);
-            if (havePrev) {
-                if (x - prevX <= 1) {
-                    // adjacent: extend this column to touch the previous column's span
-                    top = std::min(top, prevBottom);
-                    bottom = std::max(bottom, prevTop);
-                } else {
-                    // columns spread out (view zoomed in ahead of the next snapshot): join them
-                    lines.emplace_back(prevX, (prevTop + prevBottom) / 2, x, (top + bottom) / 2);
-                }
-            }
-            const int curTop = rowOf(tr.max[col]);
-            const int curBottom = rowOf(tr.min[col]);
-            lines.emplace_back(x, top, x, bottom);
-            havePrev = true;
-            prevX = x;
-            prevTop = curTop;
-            prevBottom = curBottom;
         }
-        p.drawLines(lines.data(), static_cast<int>(lines.size()));
+        lines.emplace_back(x, top, x, bottom);
+        havePrev = true;
+        prevX = x;
+        prevTop = curTop;
+        prevBottom = curBottom;
     }
+    p.drawLines(lines.data(), static_cast<int>(lines.size()));
     p.restore();
 }
 

@@ -24,7 +24,9 @@ struct CounterReport
     std::uint64_t reportedLost = 0; // of those, the ones the stream announced (firstSample jumps)
     std::uint64_t gaps = 0;         // places where samples were lost
     std::uint64_t duplicated = 0;   // samples equal to the previous one
-    std::uint64_t reordered = 0;    // samples that went backwards
+    // Samples that went backwards. A loss of more than half the counter's range looks the
+    // same, so a large unreported loss can show up here: firstProblem says so.
+    std::uint64_t reordered = 0;
     std::string firstProblem;       // e.g. "sample 1234: counter went from 17 to 15"
 
     bool ok() const noexcept { return lost == 0 && duplicated == 0 && reordered == 0; }

@@ -49,7 +49,7 @@ struct ChannelInfo
 
 struct DeviceInfo
 {
-    std::string id;     // "iio:device0" (sim: "sim:adc")
+    std::string id;     // "iio:device0"
     std::string name;   // the `name` attribute ("iio-sim-adc")
     std::string label;  // the `label` attribute; may be empty
     DeviceKind kind = DeviceKind::None;

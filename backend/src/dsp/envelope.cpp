@@ -1,45 +1,16 @@
 #include "dmascope/dsp/envelope.h"
 
+#include "decode.h"
+
 #include <bit>
 #include <cstring>
+#include <tuple>
 #include <type_traits>
 
 namespace dmascope::dsp {
 namespace {
 
-// Decoding with two shifts: move the field's top bit to the container's top bit, then shift
-// right (arithmetic for signed) by storageBits - realBits. Bits outside the field drop out.
-struct Shifts
-{
-    unsigned left;
-    unsigned right;
-};
-
-Shifts shiftsFor(const SampleFormat &f)
-{
-    return Shifts{f.storageBits - f.shift - f.realBits, f.storageBits - f.realBits};
-}
-
-// std::byteswap is C++23; the builtins compile to bswap / pshufb.
-inline std::uint8_t byteSwap(std::uint8_t v) { return v; }
-inline std::uint16_t byteSwap(std::uint16_t v) { return __builtin_bswap16(v); }
-inline std::uint32_t byteSwap(std::uint32_t v) { return __builtin_bswap32(v); }
-
-template <typename U, bool Signed, bool Swap>
-inline std::int32_t decodeOne(const std::byte *p, Shifts s)
-{
-    U raw;
-    std::memcpy(&raw, p, sizeof raw); // blocks give no alignment guarantee for odd layouts
-    if constexpr (Swap)
-        raw = byteSwap(raw);
-    const U up = static_cast<U>(raw << s.left);
-    if constexpr (Signed) {
-        using S = std::make_signed_t<U>;
-        return static_cast<std::int32_t>(static_cast<S>(up)) >> s.right;
-    } else {
-        return static_cast<std::int32_t>(up >> s.right);
-    }
-}
+using namespace detail;
 
 // The loops below are the hot ones: no branches but min/max, fixed-width loads. Stride is a
 // runtime value (frame size); for single-channel blocks stride == sizeof(U) and GCC vectorises the
@@ -119,6 +90,97 @@ bool topAlignedNative(const SampleFormat &f)
     return native && f.shift + f.realBits == f.storageBits;
 }
 
+// All lanes of a frame at once: W containers (32 bytes) per step, lane l of the accumulators
+// holds channel l % E, so the loads are contiguous and the loop is a plain vertical min/max.
+template <typename T, std::size_t E>
+void frameKernel(const std::byte *p, std::size_t buckets, std::size_t bucket, T *mins, T *maxs)
+{
+    constexpr std::size_t W = 32 / sizeof(T);
+    static_assert(W % E == 0);
+    const std::size_t chunks = bucket * E / W;
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const std::byte *q = p + b * bucket * E * sizeof(T);
+        T mn[W];
+        T mx[W];
+        for (std::size_t l = 0; l < W; ++l) {
+            mn[l] = std::numeric_limits<T>::max();
+            mx[l] = std::numeric_limits<T>::min();
+        }
+        for (std::size_t c = 0; c < chunks; ++c) {
+            T x[W];
+            std::memcpy(x, q + c * W * sizeof(T), sizeof x);
+            for (std::size_t l = 0; l < W; ++l) {
+                mn[l] = std::min(mn[l], x[l]);
+                mx[l] = std::max(mx[l], x[l]);
+            }
+        }
+        for (std::size_t e = 0; e < E; ++e) {
+            T a = mn[e];
+            T z = mx[e];
+            for (std::size_t k = e + E; k < W; k += E) {
+                a = std::min(a, mn[k]);
+                z = std::max(z, mx[k]);
+            }
+            mins[b * E + e] = a;
+            maxs[b * E + e] = z;
+        }
+    }
+}
+
+template <typename T>
+bool frameEnvelopeTyped(const std::byte *frames, std::size_t frameBytes, std::size_t count,
+                        const SampleFormat *formats, const std::size_t *offsets,
+                        std::size_t channels, std::size_t bucket, MinMax *out)
+{
+    constexpr std::size_t W = 32 / sizeof(T);
+    if (frameBytes % sizeof(T) != 0)
+        return false;
+    const std::size_t E = frameBytes / sizeof(T);
+    if (E == 0 || E > W || W % E != 0 || (bucket * E) % W != 0)
+        return false;
+    const std::size_t full = count / bucket;
+    const std::size_t buckets = (count + bucket - 1) / bucket;
+    // Scratch for one batch of buckets: lanes x batch, on the stack.
+    constexpr std::size_t kBatch = 256;
+    T mins[kBatch * W];
+    T maxs[kBatch * W];
+    for (std::size_t b0 = 0; b0 < full; b0 += kBatch) {
+        const std::size_t nb = std::min(kBatch, full - b0);
+        const std::byte *p = frames + b0 * bucket * frameBytes;
+        switch (E) {
+        case 1: frameKernel<T, 1>(p, nb, bucket, mins, maxs); break;
+        case 2: frameKernel<T, 2>(p, nb, bucket, mins, maxs); break;
+        case 4: frameKernel<T, 4>(p, nb, bucket, mins, maxs); break;
+        case 8: frameKernel<T, 8>(p, nb, bucket, mins, maxs); break;
+        case 16:
+            if constexpr (W % 16 == 0)
+                frameKernel<T, 16>(p, nb, bucket, mins, maxs);
+            break;
+        case 32:
+            if constexpr (W % 32 == 0)
+                frameKernel<T, 32>(p, nb, bucket, mins, maxs);
+            break;
+        default: return false;
+        }
+        for (std::size_t c = 0; c < channels; ++c) {
+            const std::size_t lane = offsets[c] / sizeof(T);
+            const unsigned rs = formats[c].shift;
+            for (std::size_t b = 0; b < nb; ++b)
+                out[c * buckets + b0 + b] =
+                    MinMax{static_cast<std::int32_t>(static_cast<T>(mins[b * E + lane] >> rs)),
+                           static_cast<std::int32_t>(static_cast<T>(maxs[b * E + lane] >> rs))};
+        }
+    }
+    if (full < buckets) { // the last, partial bucket: per channel
+        const std::size_t rest = count - full * bucket;
+        for (std::size_t c = 0; c < channels; ++c)
+            minMaxEnvelope(RawChannel{frames + full * bucket * frameBytes + offsets[c], frameBytes,
+                                      formats[c]},
+                           rest, rest, &out[c * buckets + full]);
+    }
+    return true;
+}
+
 template <typename U, bool Signed, bool Swap>
 void decodeKernel(const std::byte *p, std::size_t stride, std::size_t count, std::int32_t *out,
                   Shifts s)
@@ -129,35 +191,6 @@ void decodeKernel(const std::byte *p, std::size_t stride, std::size_t count, std
     } else {
         for (std::size_t i = 0; i < count; ++i)
             out[i] = decodeOne<U, Signed, Swap>(p + i * stride, s);
-    }
-}
-
-// Calls f.template operator()<U, Signed, Swap>() for the format's specialisation.
-template <typename F>
-void dispatch(const SampleFormat &fmt, F &&f)
-{
-    auto bySign = [&]<typename U, bool Swap>() {
-        if (fmt.isSigned)
-            f.template operator()<U, true, Swap>();
-        else
-            f.template operator()<U, false, Swap>();
-    };
-    constexpr bool hostLittle = std::endian::native == std::endian::little;
-    const bool swap = fmt.bigEndian == hostLittle;
-    switch (fmt.storageBits) {
-    case 8:
-        bySign.template operator()<std::uint8_t, false>();
-        break;
-    case 16:
-        swap ? bySign.template operator()<std::uint16_t, true>()
-             : bySign.template operator()<std::uint16_t, false>();
-        break;
-    case 32:
-        swap ? bySign.template operator()<std::uint32_t, true>()
-             : bySign.template operator()<std::uint32_t, false>();
-        break;
-    default:
-        break; // refused by SampleFormat::valid(); callers check it
     }
 }
 
@@ -181,6 +214,33 @@ void minMaxEnvelope(const RawChannel &ch, std::size_t count, std::size_t bucketS
     dispatch(ch.format, [&]<typename U, bool Signed, bool Swap>() {
         envelopeKernel<U, Signed, Swap>(ch.data, ch.stride, count, bucketSize, out, s);
     });
+}
+
+bool minMaxEnvelopeFrames(const std::byte *frames, std::size_t frameBytes, std::size_t count,
+                          const SampleFormat *formats, const std::size_t *byteOffsets,
+                          std::size_t channels, std::size_t bucketSize, MinMax *out)
+{
+    if (channels == 0 || bucketSize == 0)
+        return false;
+    const SampleFormat &f0 = formats[0];
+    for (std::size_t c = 0; c < channels; ++c) {
+        const SampleFormat &f = formats[c];
+        if (!f.valid() || !topAlignedNative(f) || f.storageBits != f0.storageBits
+            || f.isSigned != f0.isSigned || byteOffsets[c] % f.storageBytes() != 0
+            || byteOffsets[c] + f.storageBytes() > frameBytes)
+            return false;
+    }
+    const auto args = std::tuple(frames, frameBytes, count, formats, byteOffsets, channels,
+                                 bucketSize, out);
+    switch (f0.storageBits) {
+    case 8: return f0.isSigned ? std::apply(frameEnvelopeTyped<std::int8_t>, args)
+                               : std::apply(frameEnvelopeTyped<std::uint8_t>, args);
+    case 16: return f0.isSigned ? std::apply(frameEnvelopeTyped<std::int16_t>, args)
+                                : std::apply(frameEnvelopeTyped<std::uint16_t>, args);
+    case 32: return f0.isSigned ? std::apply(frameEnvelopeTyped<std::int32_t>, args)
+                                : std::apply(frameEnvelopeTyped<std::uint32_t>, args);
+    default: return false;
+    }
 }
 
 void decodeSamples(const RawChannel &ch, std::size_t count, std::int32_t *out)

@@ -92,6 +92,20 @@ void MinMaxPyramid::append(const RawChannel &ch, std::size_t count)
     }
 }
 
+void MinMaxPyramid::appendBuckets(const RawChannel &ch, const MinMax *level1, std::size_t buckets)
+{
+    if (count_ % kFactor != 0) // precondition broken: fall back to the exact path
+        return append(ch, buckets * kFactor);
+    if (!raw_.empty())
+        appendRaw(ch, buckets * kFactor);
+    for (std::size_t done = 0; done < buckets;) {
+        const std::size_t n = std::min(buckets - done, kBatchBuckets);
+        pushLevel(0, level1 + done, n);
+        done += n;
+    }
+    count_ += buckets * kFactor;
+}
+
 void MinMaxPyramid::pushLevel(std::size_t index, const MinMax *entries, std::size_t n)
 {
     Level &lv = levels_[index];

@@ -1,9 +1,9 @@
 #include "dmascope/dsp/trigger.h"
 
-#include "dmascope/dsp/envelope.h"
+#include "decode.h"
 
 #include <algorithm>
-#include <array>
+#include <cmath>
 
 namespace dmascope::dsp {
 
@@ -17,70 +17,138 @@ void EdgeTrigger::setConfig(const EdgeTriggerConfig &config)
 
 void EdgeTrigger::reset()
 {
-    havePrev_ = false;
-    armedRise_ = armedFall_ = false;
-    haveLast_ = false;
+    state_ = State{};
     consumed_ = 0;
 }
+
+void EdgeTrigger::resync()
+{
+    state_.havePrev = false;
+    state_.armedRise = state_.armedFall = false;
+}
+
+namespace {
+
+// The level and arming thresholds as integers, so the per-sample tests are integer compares:
+// x >= level  <=>  x >= ceil(level), and so on.
+struct Thresholds
+{
+    std::int64_t riseFire, riseArm, fallFire, fallArm;
+
+    explicit Thresholds(const EdgeTriggerConfig &c)
+    {
+        riseFire = static_cast<std::int64_t>(std::ceil(c.level));
+        riseArm = std::min(riseFire - 1, static_cast<std::int64_t>(std::floor(c.level - c.hysteresis)));
+        fallFire = static_cast<std::int64_t>(std::floor(c.level));
+        fallArm = std::max(fallFire + 1, static_cast<std::int64_t>(std::ceil(c.level + c.hysteresis)));
+    }
+};
+
+// Runs the edge state machine over `n` samples read through `at(k)`; returns the number of
+// samples consumed (all of them unless `out` filled up). Single-edge modes alternate two tight
+// search loops (find the arming sample, then the crossing) instead of testing everything for
+// every sample.
+template <typename At>
+std::size_t scanLoop(At at, std::size_t n, std::uint64_t first, std::span<double> out,
+                     std::size_t &found, EdgeTrigger::State &st, const EdgeTriggerConfig &cfg)
+{
+    const Thresholds th(cfg);
+    const double level = cfg.level;
+    const auto holdoff = static_cast<double>(cfg.holdoff);
+    auto emit = [&](std::size_t k, std::int32_t prev, std::int32_t x) {
+        // k >= 1 or prev from the previous call; the same formula serves both directions
+        const double pos = static_cast<double>(first + k) - 1.0 + (level - prev) / (double(x) - prev);
+        if (!st.haveLast || pos >= st.last + holdoff) {
+            out[found++] = pos;
+            st.last = pos;
+            st.haveLast = true;
+        }
+    };
+    auto prevOf = [&](std::size_t k) { return k > 0 ? at(k - 1) : st.prev; };
+    std::size_t i = 0;
+    if (cfg.edge == Edge::Rising) {
+        while (i < n && found < out.size()) {
+            if (!st.armedRise) {
+                while (i < n && at(i) > th.riseArm)
+                    ++i;
+                if (i == n)
+                    break;
+                st.armedRise = true;
+                ++i;
+                continue;
+            }
+            while (i < n && at(i) < th.riseFire)
+                ++i;
+            if (i == n)
+                break;
+            st.armedRise = false;
+            emit(i, prevOf(i), at(i));
+            ++i;
+        }
+    } else if (cfg.edge == Edge::Falling) {
+        while (i < n && found < out.size()) {
+            if (!st.armedFall) {
+                while (i < n && at(i) < th.fallArm)
+                    ++i;
+                if (i == n)
+                    break;
+                st.armedFall = true;
+                ++i;
+                continue;
+            }
+            while (i < n && at(i) > th.fallFire)
+                ++i;
+            if (i == n)
+                break;
+            st.armedFall = false;
+            emit(i, prevOf(i), at(i));
+            ++i;
+        }
+    } else {
+        for (; i < n && found < out.size(); ++i) {
+            const std::int32_t x = at(i);
+            if (st.armedRise && x >= th.riseFire) {
+                st.armedRise = false;
+                emit(i, prevOf(i), x);
+            } else if (st.armedFall && x <= th.fallFire) {
+                st.armedFall = false;
+                emit(i, prevOf(i), x);
+            }
+            if (x <= th.riseArm)
+                st.armedRise = true;
+            if (x >= th.fallArm)
+                st.armedFall = true;
+        }
+    }
+    if (i > 0) {
+        st.prev = at(i - 1);
+        st.havePrev = true;
+    }
+    return i;
+}
+
+} // namespace
 
 std::size_t EdgeTrigger::scan(const RawChannel &ch, std::size_t count, std::uint64_t first,
                               std::span<double> out)
 {
-    // Decode a chunk at a time (vectorised), then run the edge state machine over integers.
-    std::array<std::int32_t, 1024> buf;
     std::size_t found = 0;
-    std::size_t done = 0;
-    while (done < count && found < out.size()) {
-        const std::size_t n = std::min(buf.size(), count - done);
-        decodeSamples(ch.advanced(done), n, buf.data());
-        found += scanDecoded(std::span(buf.data(), n), first + done, out.subspan(found));
-        done += consumed_;
-    }
-    consumed_ = done;
+    const detail::Shifts sh = detail::shiftsFor(ch.format);
+    detail::dispatch(ch.format, [&]<typename U, bool Signed, bool Swap>() {
+        auto at = [&](std::size_t k) {
+            return detail::decodeOne<U, Signed, Swap>(ch.data + k * ch.stride, sh);
+        };
+        consumed_ = scanLoop(at, count, first, out, found, state_, config_);
+    });
     return found;
 }
 
 std::size_t EdgeTrigger::scanDecoded(std::span<const std::int32_t> samples, std::uint64_t first,
                                      std::span<double> out)
 {
-    const double level = config_.level;
-    const double armBelow = level - config_.hysteresis;
-    const double armAbove = level + config_.hysteresis;
-    const bool rising = config_.edge != Edge::Falling;
-    const bool falling = config_.edge != Edge::Rising;
     std::size_t found = 0;
-    std::size_t i = 0;
-    for (; i < samples.size() && found < out.size(); ++i) {
-        const std::int32_t v = samples[i];
-        const double x = v;
-        double pos = -1.0;
-        if (rising) {
-            if (armedRise_ && x >= level && havePrev_)
-                pos = static_cast<double>(first + i) - 1.0 + (level - prev_) / (x - prev_);
-            if (x >= level)
-                armedRise_ = false;
-            else if (x <= armBelow)
-                armedRise_ = true;
-        }
-        if (falling) {
-            if (armedFall_ && x <= level && havePrev_)
-                pos = static_cast<double>(first + i) - 1.0 + (prev_ - level) / (prev_ - x);
-            if (x <= level)
-                armedFall_ = false;
-            else if (x >= armAbove)
-                armedFall_ = true;
-        }
-        prev_ = v;
-        havePrev_ = true;
-        if (pos >= 0.0) {
-            if (!haveLast_ || pos >= last_ + static_cast<double>(config_.holdoff)) {
-                out[found++] = pos;
-                last_ = pos;
-                haveLast_ = true;
-            }
-        }
-    }
-    consumed_ = i;
+    consumed_ = scanLoop([&](std::size_t k) { return samples[k]; }, samples.size(), first, out,
+                         found, state_, config_);
     return found;
 }
 

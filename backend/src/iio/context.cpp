@@ -2,6 +2,7 @@
 
 #include "dmascope/not_found_error.h"
 #include "libiio_context.h"
+#include "sim_context.h"
 
 #include <iio.h>
 
@@ -112,8 +113,7 @@ std::unique_ptr<Context> Context::open(const std::string &uri)
     const ContextKind kind = kindOfUri(uri);
     switch (kind) {
     case ContextKind::Sim:
-        // Interim until SimDevice (branch streams) lands and SimContext adapts it.
-        throw std::invalid_argument("the demo device sim: is not part of this build yet");
+        return std::make_unique<SimContext>();
     case ContextKind::Local:
         return std::make_unique<LibiioContext>("local:", kind);
     default:
@@ -140,7 +140,7 @@ std::vector<ContextInfo> Context::list(const ContextListOptions &options)
     std::vector<ContextInfo> out;
     if (hasLocalDevices(options.sysfsRoot))
         out.push_back({"local:", "IIO devices of this machine (" + options.sysfsRoot + ")"});
-    out.push_back({"sim:", "built-in demo device (simulated ADC and DAC, no kernel needed)"});
+    out.push_back({"sim:", "built-in demo device (iio_sim's ADC simulated in process, no kernel needed)"});
     if (iio_has_backend("usb"))
         scanWithLibiio("usb", out);
     if (options.network && iio_has_backend("ip"))

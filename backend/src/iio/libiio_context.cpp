@@ -1,5 +1,6 @@
 #include "libiio_context.h"
 
+#include "dmascope/dmabuf_stream.h"
 #include "dmascope/not_found_error.h"
 #include "dmascope/remote_stream.h"
 #include "dmascope/system_error.h"
@@ -241,9 +242,7 @@ std::unique_ptr<Stream> LibiioContext::createStream(const DeviceInfo &device)
     case ContextKind::Usb:
         return std::make_unique<RemoteStream>(uri(), device.id);
     case ContextKind::Local:
-        // Interim until DmabufStream (branch streams) is merged.
-        throw std::invalid_argument("streaming local devices needs DmabufStream, which this "
-                                    "build does not have yet");
+        return std::make_unique<DmabufStream>(device.id);
     case ContextKind::Xml:
     case ContextKind::Sim:
         break;

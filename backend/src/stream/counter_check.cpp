@@ -57,9 +57,13 @@ void CounterCheck::feed(const std::uint8_t *frames, std::size_t count, std::uint
                 ++report_.duplicated;
                 problem("counter repeated " + std::to_string(value));
             } else if (step > modulus_ / 2) {
+                // Modulo 2^bits a jump of more than half the range looks the same as a step
+                // back: say both.
                 ++report_.reordered;
                 problem("counter went back from " + std::to_string(previous_) + " to " +
-                        std::to_string(value));
+                        std::to_string(value) + " (or jumped " + std::to_string(step - 1) +
+                        " samples ahead, more than half its range of " +
+                        std::to_string(modulus_) + ")");
             } else {
                 report_.lost += step - 1;
                 ++report_.gaps;

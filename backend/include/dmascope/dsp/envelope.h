@@ -36,6 +36,18 @@ void minMaxEnvelope(const RawChannel &ch, std::size_t count, std::size_t bucketS
 void minMaxEnvelopeReference(const RawChannel &ch, std::size_t count, std::size_t bucketSize,
                              MinMax *out);
 
+// Envelopes of several channels of the same frames in one pass (each cache line read once,
+// instead of once per channel). Applies when every listed channel has a native-endian,
+// top-aligned field (see minMaxEnvelope) in the same container type, the frame is a power-of-two
+// number of containers and at most 32 bytes (the kernel's step; other containers in it, e.g. a
+// timestamp, are read and ignored), bucketSize x frameBytes is a multiple of 32 and the offsets
+// are container-aligned; returns false otherwise, and the caller uses minMaxEnvelope per
+// channel. Writes ceil(count / bucketSize) entries per channel, channel-major:
+// out[c * buckets + b].
+bool minMaxEnvelopeFrames(const std::byte *frames, std::size_t frameBytes, std::size_t count,
+                          const SampleFormat *formats, const std::size_t *byteOffsets,
+                          std::size_t channels, std::size_t bucketSize, MinMax *out);
+
 // Decodes `count` samples to sign-extended integers.
 void decodeSamples(const RawChannel &ch, std::size_t count, std::int32_t *out);
 std::int32_t decodeSampleReference(const std::byte *p, const SampleFormat &f);

@@ -34,6 +34,17 @@ public:
     // Condense `count` samples of `ch` (which must have a valid format).
     void append(const RawChannel &ch, std::size_t count);
 
+    // Same, for callers that computed the level-1 entries themselves (minMaxEnvelopeFrames over
+    // all channels at once): `level1` holds `buckets` entries of 16 samples each, and `ch` the
+    // same 16 * buckets samples (read only for the raw window). end() must be a multiple of 16
+    // samples from the reset() origin (samplesToBucketBoundary() == 0).
+    void appendBuckets(const RawChannel &ch, const MinMax *level1, std::size_t buckets);
+    // Samples still needed to complete the open level-1 bucket (0 when at a boundary).
+    std::size_t samplesToBucketBoundary() const noexcept
+    {
+        return static_cast<std::size_t>((kFactor - count_ % kFactor) % kFactor);
+    }
+
     // Raw samples numbered >= `sample` are no longer kept (until reset()). Call it when the
     // trigger is found with trigger + rawWindow/2 so the window is centred on the trigger.
     void freezeRawAt(std::uint64_t sample);

@@ -42,6 +42,9 @@ public:
     const EdgeTriggerConfig &config() const noexcept { return config_; }
     void setConfig(const EdgeTriggerConfig &config); // also reset()s
     void reset();
+    // The next scan does not continue the last one (samples were skipped): forget the previous
+    // sample and the arming, keep the last accepted position for the holdoff.
+    void resync();
 
     // Scans `count` samples of `ch`; `first` is the absolute number of the first one. Writes the
     // accepted trigger positions in order to `out` and returns how many; scanning stops early when
@@ -54,14 +57,20 @@ public:
     // Number of samples the last scan call consumed.
     std::size_t consumed() const noexcept { return consumed_; }
 
+    // What carries over from one scan call to the next (exposed for the scan loops in the .cpp).
+    struct State
+    {
+        bool havePrev = false;
+        std::int32_t prev = 0;
+        bool armedRise = false;
+        bool armedFall = false;
+        bool haveLast = false;
+        double last = 0.0; // last accepted position
+    };
+
 private:
     EdgeTriggerConfig config_;
-    bool havePrev_ = false;
-    std::int32_t prev_ = 0;
-    bool armedRise_ = false;
-    bool armedFall_ = false;
-    bool haveLast_ = false;
-    double last_ = 0.0; // last accepted position
+    State state_;
     std::size_t consumed_ = 0;
 };
 

@@ -13,6 +13,7 @@
 // and counted, and the resulting gap restarts the capture being assembled.
 #pragma once
 
+#include "dmascope/block.h"
 #include "dmascope/dsp/sample_format.h"
 #include "dmascope/dsp/trigger.h"
 #include "dmascope/ui/plot_snapshot.h"
@@ -39,6 +40,7 @@ struct FrameBlock
     const std::byte *data = nullptr;
     std::size_t frames = 0;
     std::uint64_t firstSample = 0; // number of the first frame in the stream
+    bool discontinuity = false;    // samples were lost before it: restart the capture
 };
 
 struct ProducerChannel
@@ -73,6 +75,14 @@ struct ProducerConfig
     std::size_t maxQueuedBlocks = 4;
 };
 
+// Adapters from the stream engine's types. The FrameBlock holds the BlockRef (so the buffer goes
+// back to the stream when the producer has condensed it); `unitScale` converts the channel's
+// IIO unit to the displayed one (1e-3 for voltage channels: IIO reports mV).
+DMASCOPE_UI_EXPORT FrameBlock frameBlockFrom(BlockRef block);
+DMASCOPE_UI_EXPORT ProducerChannel producerChannelFrom(const ChannelLayout &channel,
+                                                      double unitScale = 1e-3,
+                                                      const QString &unit = QStringLiteral("V"));
+
 class DMASCOPE_UI_EXPORT SnapshotProducer : public QObject
 {
     Q_OBJECT
@@ -83,6 +93,7 @@ public:
         std::uint64_t droppedBlocks = 0;
         std::uint64_t restarts = 0;  // captures abandoned at a gap in the sample numbers
         double lastCaptureMs = 0.0;  // worker time to trigger + condense the last capture
+        double lastCaptureCpuMs = 0.0; // the same in worker-thread CPU time (robust to load)
         double lastSnapshotMs = 0.0; // worker time to build the last snapshot from the pyramids
     };
 

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 namespace dmascope::ui {
 
@@ -76,6 +77,7 @@ public:
     // capture, so frequent trace positions are brighter (intensity grading).
     void setPersistence(bool on, double decay = 0.85);
     bool persistence() const { return persistence_; }
+    // Covers plotArea() (pixel (0, 0) is the trace area's top-left corner).
     const QImage &persistenceImage() const { return persist_; }
     void clearPersistence();
 
@@ -99,6 +101,9 @@ private:
     void paintAll(QPainter &p, bool vector);
     void paintGrid(QPainter &p) const;
     void paintTraces(QPainter &p, const PlotSnapshot &s, bool forPersistence) const;
+    void paintTrace(QPainter &p, const PlotSnapshot &s, int trace, bool forPersistence) const;
+    bool traceSpans(const PlotSnapshot &s, int trace) const;
+    void paintRaster();
     void paintOverlays(QPainter &p) const;
     void accumulatePersistence();
     void viewWasChanged();
@@ -111,7 +116,11 @@ private:
     std::shared_ptr<const PlotSnapshot> snapshot_;
     std::uint64_t lastSequence_ = UINT64_MAX;
     QList<QColor> colors_;
-    QPixmap gridCache_;
+    QImage grid_;  // background, grid and labels: redrawn only when the view or size changes
+    QImage frame_; // the composed frame (raster path), blitted to the widget
+    // traceSpans() output: per column of the trace area, rows [top, bottom] (relative)
+    mutable std::vector<int> spanTop_, spanBottom_;
+    mutable int spanRowMin_ = 0, spanRowMax_ = -1;
     bool gridDirty_ = true;
     bool autoscale_ = false;
 

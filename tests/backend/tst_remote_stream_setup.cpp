@@ -24,7 +24,7 @@ StreamConfig config(std::vector<std::string> channels = {})
 }
 } // namespace
 
-class TstRemoteStream : public QObject
+class TstRemoteStreamSetup : public QObject
 {
     Q_OBJECT
 
@@ -100,5 +100,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstRemoteStream)
-#include "tst_remote_stream.moc"
+QTEST_GUILESS_MAIN(TstRemoteStreamSetup)
+#include "tst_remote_stream_setup.moc"

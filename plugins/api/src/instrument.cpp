@@ -1,0 +1,21 @@
+#include "dmascope/plugin/instrument.h"
+
+namespace dmascope::plugin {
+
+Instrument::Instrument(const DeviceDescription &device, QWidget *parent)
+    : QWidget(parent), device_(device)
+{
+}
+
+Instrument::~Instrument() = default;
+
+QJsonObject Instrument::saveState() const
+{
+    return {};
+}
+
+void Instrument::restoreState(const QJsonObject &)
+{
+}
+
+} // namespace dmascope::plugin

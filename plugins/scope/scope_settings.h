@@ -1,0 +1,86 @@
+// The oscilloscope's user settings and how they turn into the snapshot producer's configuration.
+// Plain values with JSON round-tripping (saved with the session), no widgets, so the mapping is
+// tested on its own.
+//
+// Per-channel V/div and offset: the screen has 8 vertical divisions and each channel is drawn at
+// its own V/div and offset, as on a bench scope. The plot's value axis is labelled in the volts
+// of the reference channel (the first one shown); every other channel is mapped onto that axis
+// through its calibration (display = (v / vdiv + offset - refOffset) * refVdiv), so the plot
+// needs one axis only. The trigger level is entered in volts and mapped the same way.
+#pragma once
+
+#include "dmascope/dsp/trigger.h"
+#include "dmascope/ui/plot_snapshot.h"
+#include "dmascope/ui/snapshot_producer.h"
+
+#include <QColor>
+#include <QJsonObject>
+
+#include <cstddef>
+#include <vector>
+
+namespace dmascope {
+struct ScanLayout;
+struct ChannelLayout;
+} // namespace dmascope
+
+namespace dmascope::scope {
+
+inline constexpr double kTimeDivisions = 10;
+inline constexpr double kValueDivisions = 8;
+inline constexpr std::size_t kMaxRecordLength = std::size_t{16} << 20; // 16M samples/channel
+inline constexpr std::size_t kMinRecordLength = 1000;
+
+struct ChannelSettings
+{
+    bool enabled = true;
+    QColor color;             // invalid: the plot's default colour for the channel
+    double voltsPerDiv = 0.5; // physical units per division
+    double offsetDivs = 0.0;  // trace position, in divisions
+};
+
+struct ScopeSettings
+{
+    double timePerDiv = 1e-3;     // seconds per division
+    std::size_t recordLength = 0; // samples per channel; 0: what the screen shows (auto)
+    double triggerPosition = 0.5; // fraction of the record before the trigger point
+    int triggerChannel = 0;       // index into the stream layout's channels
+    dsp::Edge edge = dsp::Edge::Rising;
+    double triggerLevel = 0.0;    // physical units (V)
+    double hysteresis = 0.02;     // physical units (V)
+    double holdoff = 0.0;         // seconds
+    dsp::TriggerMode mode = dsp::TriggerMode::Auto;
+    std::vector<ChannelSettings> channels; // by layout index; missing entries use defaults
+
+    ChannelSettings channel(std::size_t index) const;
+    QJsonObject toJson() const;
+    // Unknown or malformed fields keep their defaults: old sessions always restore.
+    static ScopeSettings fromJson(const QJsonObject &json);
+};
+
+// The channel's unit after scale/offset: IIO voltage channels are in millivolts, shown as volts.
+double unitScale(const ChannelLayout &channel);
+
+// Samples per channel for one capture: the chosen record length, or (auto) enough to fill the
+// screen, clamped to kMinRecordLength..kMaxRecordLength.
+std::size_t effectiveRecordLength(const ScopeSettings &settings, double sampleRate);
+
+// The channel whose volts label the value axis: the first enabled one that can be plotted, the
+// trigger source when none is enabled.
+std::size_t referenceChannel(const ScanLayout &layout, const ScopeSettings &settings);
+
+// Channel `ch`'s physical value <-> the plot's value axis (see the top of this file).
+double toDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double value);
+double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double display);
+
+// The window the plot shows: timebase x 10 divisions with the trigger at triggerPosition, and
+// 8 divisions of the reference channel centred on 0.
+ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference = 0);
+
+// Producer channels are the enabled ones (the trigger source is forced on); `shown` receives
+// the layout index of each producer channel. Returns false when the layout has no usable channel.
+bool makeProducerConfig(const ScanLayout &layout, double sampleRate,
+                        const ScopeSettings &settings, ui::ProducerConfig *out,
+                        std::vector<std::size_t> *shown);
+
+} // namespace dmascope::scope
