@@ -147,6 +147,8 @@ private:
 
     std::atomic<StreamState> state_{StreamState::Idle};
     std::atomic<bool> cancel_{false};
+    // Counters: written by the stream thread, reset by start() under infoMutex_, which stats()
+    // holds while it reads them (so a snapshot never mixes two runs).
     std::atomic<std::uint64_t> bytes_{0};
     std::atomic<std::uint64_t> blocks_{0};
     std::atomic<std::uint64_t> samples_{0};

@@ -76,15 +76,17 @@ void Stream::start(const StreamConfig &config)
     }
 
     {
+        // The counters restart under the lock stats() reads them with, so no snapshot mixes
+        // this run's counters with the last run's.
         std::lock_guard lock(infoMutex_);
         path_ = opened.path;
         fallbackReason_ = opened.fallbackReason;
         error_.clear();
         layout_ = opened.layout;
+        for (auto *counter : {&bytes_, &blocks_, &samples_, &consumerOverruns_,
+                              &sourceOverruns_, &lostSamples_, &discontinuities_})
+            counter->store(0, std::memory_order_relaxed);
     }
-    for (auto *counter : {&bytes_, &blocks_, &samples_, &consumerOverruns_, &sourceOverruns_,
-                          &lostSamples_, &discontinuities_})
-        counter->store(0, std::memory_order_relaxed);
     source_ = std::move(opened.source);
     pool_ = std::move(pool);
     nextSequence_ = 0;
@@ -162,8 +164,10 @@ void Stream::publish(const FilledBuffer &filled)
     nextSample_ = first + frames;
     BlockRef block = pool_->publish(filled.index, filled.bytes, nextSequence_++, first,
                                     monotonicNs(), discontinuity);
+    // bytes before blocks (release), read in the opposite order by stats() (acquire): a
+    // snapshot never counts a block whose bytes it has not counted.
     bytes_.fetch_add(filled.bytes, std::memory_order_relaxed);
-    blocks_.fetch_add(1, std::memory_order_relaxed);
+    blocks_.fetch_add(1, std::memory_order_release);
     samples_.fetch_add(frames, std::memory_order_relaxed);
 
     const auto subs = subscribers();
@@ -232,9 +236,10 @@ std::shared_ptr<const ScanLayout> Stream::layout() const
 StreamStats Stream::stats() const
 {
     StreamStats s;
+    std::lock_guard lock(infoMutex_); // start() resets the counters under it
     s.state = state();
+    s.blocks = blocks_.load(std::memory_order_acquire);
     s.bytes = bytes_.load(std::memory_order_relaxed);
-    s.blocks = blocks_.load(std::memory_order_relaxed);
     s.samples = samples_.load(std::memory_order_relaxed);
     s.consumerOverruns = consumerOverruns_.load(std::memory_order_relaxed);
     s.sourceOverruns = sourceOverruns_.load(std::memory_order_relaxed);
@@ -250,7 +255,6 @@ StreamStats Stream::stats() const
             s.samplesPerSecond = static_cast<double>(s.samples) / s.seconds;
         }
     }
-    std::lock_guard lock(infoMutex_);
     s.path = path_;
     s.fallbackReason = fallbackReason_;
     s.error = error_;
