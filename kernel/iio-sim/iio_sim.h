@@ -239,6 +239,8 @@ void iio_sim_cursor_copy(struct iio_sim_cursor *cur, void *data, size_t n,
 			 bool to_block);
 void iio_sim_cursor_skip(struct iio_sim_cursor *cur, size_t n);
 int iio_sim_stream_prepare(struct iio_sim_stream *s);
+void iio_sim_stream_init(struct iio_sim_stream *s, struct iio_sim *sim,
+			 struct iio_dev *indio_dev);
 void iio_sim_stream_start(struct iio_sim_stream *s);
 void iio_sim_stream_stop(struct iio_sim_stream *s);
 u64 iio_sim_samples_due(ktime_t t0, ktime_t now, u32 samp_freq);

@@ -763,11 +763,7 @@ struct iio_dev *iio_sim_adc_create(struct iio_sim *sim)
 		return ERR_PTR(-ENOMEM);
 
 	adc = iio_priv(indio_dev);
-	mutex_init(&adc->s.lock);
-	INIT_LIST_HEAD(&adc->s.blocks);
-	adc->s.sim = sim;
-	adc->s.indio_dev = indio_dev;
-	adc->s.samp_freq = IIO_SIM_DEFAULT_SAMP_FREQ;
+	iio_sim_stream_init(&adc->s, sim, indio_dev);
 	memcpy(adc->wave, iio_sim_adc_defaults, sizeof(adc->wave));
 	adc->rng = 0x9e3779b97f4a7c15ULL;
 

@@ -215,6 +215,22 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 }
 
 /**
+ * iio_sim_stream_init() - initialise the engine state of a new device
+ * @s: the stream, inside the device's iio_priv()
+ * @sim: module state
+ * @indio_dev: the device
+ */
+void iio_sim_stream_init(struct iio_sim_stream *s, struct iio_sim *sim,
+			 struct iio_dev *indio_dev)
+{
+	mutex_init(&s->lock);
+	INIT_LIST_HEAD(&s->blocks);
+	s->sim = sim;
+	s->indio_dev = indio_dev;
+	s->samp_freq = IIO_SIM_DEFAULT_SAMP_FREQ;
+}
+
+/**
  * iio_sim_stream_start() - start real-time transfers (postenable)
  * @s: stream
  */

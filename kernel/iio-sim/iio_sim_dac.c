@@ -274,11 +274,7 @@ struct iio_dev *iio_sim_dac_create(struct iio_sim *sim)
 		return ERR_PTR(-ENOMEM);
 
 	dac = iio_priv(indio_dev);
-	mutex_init(&dac->s.lock);
-	INIT_LIST_HEAD(&dac->s.blocks);
-	dac->s.sim = sim;
-	dac->s.indio_dev = indio_dev;
-	dac->s.samp_freq = IIO_SIM_DEFAULT_SAMP_FREQ;
+	iio_sim_stream_init(&dac->s, sim, indio_dev);
 
 	indio_dev->name = "iio-sim-dac";
 	indio_dev->info = &iio_sim_dac_info;
