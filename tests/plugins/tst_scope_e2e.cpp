@@ -149,7 +149,7 @@ private slots:
         const int grid = tracePixels(first, background);
         QVERIFY2(grid > area.width(), qPrintable(QString::number(grid)));
         // The trace itself: a sine over 10 divisions crosses every column at least once.
-        const int trace = pixelsNear(first, dmascope::ui::TimePlot::defaultColors().value(0));
+        const int trace = pixelsNear(first, plot->traceColor(0));
         QVERIFY2(trace >= area.width(), qPrintable(QStringLiteral("%1 trace pixels").arg(trace)));
         const int changed = changedPixels(first, second);
         qInfo("changed pixels between captures: %d of %d non-background", changed, grid);
