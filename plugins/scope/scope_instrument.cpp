@@ -276,12 +276,15 @@ void ScopeInstrument::buildUi()
     triggerStatus_->setObjectName(QStringLiteral("triggerStatus"));
     bar->addWidget(triggerStatus_);
 
+    // Plot with the measurements under it (as on a bench scope), controls on the right.
     auto *split = new QSplitter(Qt::Horizontal, this);
     top->addWidget(split, 1);
-    plot_ = new ui::TimePlot(split);
+    auto *left = new QSplitter(Qt::Vertical, split);
+    plot_ = new ui::TimePlot(left);
     plot_->setObjectName(QStringLiteral("timePlot"));
     plot_->setView(viewFor(settings_));
-    split->addWidget(plot_);
+    left->addWidget(plot_);
+    split->addWidget(left);
     connect(plot_, &ui::TimePlot::cursorsChanged, this, [this] {
         if (syncing_)
             return;
@@ -303,7 +306,10 @@ void ScopeInstrument::buildUi()
     panelLayout->addWidget(channels);
     panelLayout->addWidget(buildTriggerGroup());
     panelLayout->addWidget(buildDisplayGroup());
-    panelLayout->addWidget(buildMeasurementGroup(), 1);
+    panelLayout->addStretch(1);
+    left->addWidget(buildMeasurementGroup());
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 1);
     auto *scroll = new QScrollArea;
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);

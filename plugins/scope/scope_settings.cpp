@@ -219,11 +219,12 @@ ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference)
 {
     const double span = kTimeDivisions * settings.timePerDiv;
     const double vdiv = settings.channel(reference).voltsPerDiv;
+    const double offset = settings.channel(reference).offsetDivs;
     ui::ViewRange v;
     v.t0 = -settings.triggerPosition * span;
     v.t1 = v.t0 + span;
-    v.v0 = -kValueDivisions / 2 * vdiv;
-    v.v1 = kValueDivisions / 2 * vdiv;
+    v.v0 = (-kValueDivisions / 2 - offset) * vdiv;
+    v.v1 = (kValueDivisions / 2 - offset) * vdiv;
     return v;
 }
 
@@ -247,7 +248,8 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
         if (!cs.enabled && i != trigger)
             continue;
         ui::ProducerChannel pc;
-        pc.label = QString::fromStdString(ch.label.empty() ? ch.id : ch.label);
+        pc.label = QStringLiteral("CH%1 %2").arg(i + 1).arg(
+            QString::fromStdString(ch.label.empty() ? ch.id : ch.label));
         pc.unit = QStringLiteral("V");
         pc.byteOffset = ch.byteOffset;
         pc.format = format;

@@ -85,7 +85,7 @@ double toDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, 
 double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double display);
 
 // The window the plot shows: timebase x 10 divisions with the trigger at triggerPosition, and
-// 8 divisions of the reference channel centred on 0.
+// 8 divisions of the reference channel, its zero `offsetDivs` divisions above the centre.
 ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference = 0);
 
 // How channel `ch` is drawn on the plot's axis (see the top of this file).

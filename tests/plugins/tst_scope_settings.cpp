@@ -135,6 +135,12 @@ private slots:
         QCOMPARE(v.t1, 8e-4);
         QCOMPARE(v.v0, -1.0); // 4 divisions of 0.25 V
         QCOMPARE(v.v1, 1.0);
+        // The reference channel's offset moves it too: 1 division up shows 0 V one division
+        // above the centre, i.e. the view runs from -5 to +3 divisions of its volts.
+        s.channels[0].offsetDivs = 1.0;
+        const ui::ViewRange up = viewFor(s, 0);
+        QCOMPARE(up.v0, -1.25);
+        QCOMPARE(up.v1, 0.75);
     }
 
     void producerConfigSkipsDisabledChannelsAndTimestamps()
