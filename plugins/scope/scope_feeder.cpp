@@ -5,6 +5,8 @@
 #include "dmascope/subscription.h"
 #include "dmascope/ui/snapshot_producer.h"
 
+#include <pthread.h>
+
 namespace dmascope::scope {
 
 ScopeFeeder::ScopeFeeder(std::shared_ptr<Subscription> subscription,
@@ -24,7 +26,10 @@ void ScopeFeeder::start()
     if (thread_.joinable())
         return;
     stop_.store(false);
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "scope-feeder"); // for top -H and the benchmark
+        run();
+    });
 }
 
 void ScopeFeeder::stop()
