@@ -426,6 +426,7 @@ QWidget *ScopeInstrument::buildMeasurementGroup()
     measurements_->verticalHeader()->hide();
     measurements_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     measurements_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    measurements_->horizontalHeader()->setStretchLastSection(true);
     measurements_->setMinimumHeight(160);
     measuredSpan_ = new QLabel(tr("Measured over the whole record"));
     measuredSpan_->setObjectName(QStringLiteral("measuredSpan"));

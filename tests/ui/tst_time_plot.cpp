@@ -3,6 +3,7 @@
 // dark and light themes.
 #include "dmascope/ui/time_plot.h"
 
+#include <QApplication>
 #include <QSignalSpy>
 #include <QStyle>
 #include <QStyleFactory>
@@ -364,6 +365,19 @@ private slots:
             for (int x = 0; x < a.left() - 8; ++x)
                 best = std::max(best, contrast(img.pixelColor(x, y), window));
         QVERIFY2(best >= 4.5, qPrintable(QString::number(best)));
+        // the application's palette (the app's theme switch) reaches a plot without its own
+        QApplication::setPalette(palette);
+        TimePlot other;
+        other.resize(400, 300);
+        other.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&other));
+        other.grab();
+        QApplication::setPalette(palette == darkPalette() ? lightPalette() : darkPalette());
+        QApplication::processEvents(); // widgets take the application palette from a posted event
+        const QImage switched = other.grab().toImage();
+        QCOMPARE(switched.pixelColor(other.plotArea().left() + 3, other.plotArea().top() + 13),
+                 QApplication::palette().color(QPalette::Base));
+        QApplication::setPalette(QPalette());
         // the explicit colour of a channel wins over the theme's
         plot->setChannelColors({QColor(Qt::red)});
         QCOMPARE(plot->traceColor(0), QColor(Qt::red));

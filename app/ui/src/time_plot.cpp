@@ -408,7 +408,12 @@ void TimePlot::paintEvent(QPaintEvent *)
 // straight into the frame, then QPainter only for the few overlay items.
 void TimePlot::paintRaster()
 {
+    // A new palette (the app's theme switch reaches widgets as PaletteChange or, for some, only
+    // as ApplicationPaletteChange) redraws the grid: key the cache on the palette itself.
+    if (palette().cacheKey() != gridPaletteKey_)
+        gridDirty_ = true;
     if (gridDirty_ || grid_.size() != size()) {
+        gridPaletteKey_ = palette().cacheKey();
         grid_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
         QPainter gp(&grid_);
         paintGrid(gp);

@@ -165,6 +165,7 @@ private:
     mutable std::vector<int> spanTop_, spanBottom_;
     mutable int spanRowMin_ = 0, spanRowMax_ = -1;
     bool gridDirty_ = true;
+    qint64 gridPaletteKey_ = 0; // palette().cacheKey() the grid was drawn with
     bool autoscale_ = false;
 
     bool persistence_ = false;
