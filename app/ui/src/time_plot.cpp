@@ -590,7 +590,13 @@ void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPer
     if (forPersistence)
         c.setAlpha(90);
     QPen pen(c);
-    pen.setWidth(0); // cosmetic 1-pixel pen
+    // One logical pixel: cosmetic (one device pixel) at ratio 1 and in the persistence image; on
+    // HiDPI screens a cosmetic pen would leave gaps between the columns (1.5 device pixels apart
+    // at 150 %), so the pen covers its whole column there.
+    if (!forPersistence && p.device() && p.device()->devicePixelRatioF() > 1.0)
+        pen.setWidthF(1.0);
+    else
+        pen.setWidth(0);
     p.setPen(pen);
     if (!tr.samples.empty() && tr.sampleDt > 0.0) {
         // Zoomed in past one sample per column: the samples themselves, joined by lines.
