@@ -108,6 +108,11 @@ public:
 
     // Restarts averaging and drops buffered samples.
     void reset();
+    // Drops the samples of the frame being filled but keeps the average: the next frame starts
+    // with the next sample fed (after a gap in the input, so no frame spans the gap).
+    void restartFrame() { filled_ = 0; }
+    // Samples still needed to complete the frame being filled.
+    std::size_t samplesToNextFrame() const { return config_.size - filled_; }
 
     struct Timing
     {
