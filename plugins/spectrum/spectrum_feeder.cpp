@@ -7,7 +7,18 @@
 
 #include <QElapsedTimer>
 
+#include <ctime>
+
 namespace dmascope::spectrum {
+
+namespace {
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+} // namespace
 
 // The worker's own state: touched only by the feeder thread.
 struct SpectrumFeeder::Worker
@@ -69,6 +80,7 @@ void SpectrumFeeder::run()
 {
     Worker w;
     std::shared_ptr<const ScanLayout> announced;
+    double cpuBase = threadCpuSeconds();
     QElapsedTimer sinceSnapshot, sinceMeasure;
     sinceSnapshot.start();
     sinceMeasure.start();
@@ -154,6 +166,7 @@ void SpectrumFeeder::run()
                 w.feeds.clear();
                 emit configFailed(QString::fromLocal8Bit(e.what()));
             }
+            cpuBase = threadCpuSeconds();
             std::lock_guard lock(mutex_);
             stats_ = Stats{};
         }
@@ -186,12 +199,16 @@ void SpectrumFeeder::run()
             ++stats_.restarts;
         }
         std::size_t computed = 0;
+        const std::size_t frames = b.frames();
         for (std::size_t t = 0; t < w.engines.size(); ++t)
-            computed += w.feeds[t].feed(*w.engines[t], b.data, b.frames());
+            computed += w.feeds[t].feed(*w.engines[t], b.data, frames);
         d.reset(); // the block goes back to the stream now
         {
+            const double cpu = threadCpuSeconds() - cpuBase;
             std::lock_guard lock(mutex_);
             ++stats_.blocks;
+            stats_.frames += frames;
+            stats_.cpuSeconds = cpu;
             stats_.spectra += computed;
             stats_.fftSeconds = stats_.otherSeconds = 0;
             for (const auto &e : w.engines) {

@@ -56,11 +56,13 @@ public:
     struct Stats
     {
         std::uint64_t blocks = 0;     // blocks converted
+        std::uint64_t frames = 0;     // frames (samples per channel) in those blocks
         std::uint64_t spectra = 0;    // FFTs computed (all traces)
         std::uint64_t snapshots = 0;  // snapshots published
         std::uint64_t restarts = 0;   // frames dropped at a gap
         double fftSeconds = 0;        // inside FFTW (all traces)
         double otherSeconds = 0;      // engine work outside FFTW
+        double cpuSeconds = 0;        // the feeder thread's CPU time since configured
     };
 
     explicit SpectrumFeeder(std::shared_ptr<Subscription> subscription, QObject *parent = nullptr);
