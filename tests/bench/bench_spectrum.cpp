@@ -15,6 +15,8 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
 
 #include <cstdio>
 #include <atomic>
@@ -48,6 +50,14 @@ void fourTones(SimDevice &dev)
     }
 }
 
+// Runs the event loop (sleeping while idle, as the app does) for `ms`.
+void waitMs(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 struct Figures
 {
     double cpuPercent = 0;   // the process
@@ -64,8 +74,7 @@ template <typename Sample> Figures run(double seconds, testing::SimHost &host, S
     const double gui0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     const StreamStats s0 = host.stream->stats();
     wall.start();
-    while (wall.elapsed() < seconds * 1000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    waitMs(int(seconds * 1000));
     const double elapsed = wall.elapsed() / 1000.0;
     const StreamStats s1 = host.stream->stats();
     sample(elapsed);
@@ -101,7 +110,7 @@ int main(int argc, char **argv)
             while (!stop.load())
                 sub->pop(50);
         });
-        QCoreApplication::processEvents();
+        waitMs(200);
         const Figures f = run(seconds, host, [](double) {});
         stop.store(true);
         drain.join();
@@ -125,7 +134,7 @@ int main(int argc, char **argv)
         QElapsedTimer warm;
         warm.start();
         while (!spec.plot()->snapshot() && warm.elapsed() < 30000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            waitMs(50);
         const auto st0 = spec.feeder()->stats();
         const quint64 rows0 = spec.waterfall()->rowsAdded();
         spectrum::SpectrumFeeder::Stats st1;
