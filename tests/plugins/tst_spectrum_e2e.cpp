@@ -17,6 +17,7 @@
 #include "dmascope/ui/waterfall.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -65,6 +66,8 @@ private slots:
         const QString uri = envOr("DMASCOPE_E2E_URI", QStringLiteral("sim:"));
         const QString deviceName = envOr("DMASCOPE_E2E_DEVICE", QStringLiteral("iio-sim-adc"));
         const bool demo = uri == QLatin1String("sim:");
+        QElapsedTimer clock; // where the time goes (the guest is slow)
+        clock.start();
         const double toneHz = demo ? 1000 : 23456;
         const double toneMv = demo ? 800 : 500;
         const QString rate = demo ? QStringLiteral("1000000") : QStringLiteral("250000");
@@ -97,6 +100,7 @@ private slots:
         QVERIFY(cli.waitForFinished(180000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const QJsonObject fromCli = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        qInfo("CLI done after %lld ms", clock.elapsed());
         const double binHz = fromCli.value("binWidth").toDouble();
         QVERIFY(binHz > 0);
         QVERIFY2(std::abs(fromCli.value("peakFrequency").toDouble() - toneHz) <= binHz,
@@ -115,6 +119,7 @@ private slots:
         // The default instrument (the Oscilloscope) on the first device, then the Spectrum
         // analyzer on the same device: one stream, two instruments.
         QTRY_VERIFY_WITH_TIMEOUT(!w.instruments().isEmpty(), 30000);
+        qInfo("window and Oscilloscope up after %lld ms", clock.elapsed());
         const dmascope::plugin::DeviceDescription device = w.currentInstrument()->device();
         QVERIFY2(device.name == deviceName || device.id == deviceName, qPrintable(device.key()));
         auto *spec = qobject_cast<SpectrumInstrument *>(w.openInstrument(
@@ -141,12 +146,14 @@ private slots:
                                      && spec->plot()->snapshot()->sequence >= 5
                                      && !spec->metrics().empty() && spec->metrics()[0].metrics,
                                  120000);
+        qInfo("first spectra and figures after %lld ms", clock.elapsed());
         // The tone and its first harmonics in view (the peak search follows the view).
         spec->plot()->setFrequencyRange(0, std::min(20 * toneHz, rate.toDouble() / 2));
         // A few seconds of waterfall on the demo device (for the screenshot); some rows in the
         // slow guest.
         QTRY_VERIFY_WITH_TIMEOUT(spec->waterfall()->rowsAdded() >= (demo ? 150u : 10u), 60000);
 
+        qInfo("waterfall rows after %lld ms", clock.elapsed());
         const dmascope::ui::MarkerReadout peak = spec->plot()->markerReadouts().at(0);
         QVERIFY(peak.valid);
         QVERIFY2(std::abs(peak.frequency - toneHz) <= binHz,
