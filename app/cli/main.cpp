@@ -28,6 +28,8 @@ const Command kCommands[] = {
      runStream},
     {"check", "counter-waveform integrity check (lost/duplicated/reordered samples)", runCheck},
     {"bench", "throughput table over paths and block sizes", runBench},
+    {"spectrum", "peak frequency and level, SNR, SFDR, THD, SINAD, ENOB of a channel",
+     runSpectrum},
 };
 
 QString mainHelp()
