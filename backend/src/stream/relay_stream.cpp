@@ -158,7 +158,7 @@ private:
         released_[index] = 0;
         if (dry)
             counters_->underruns.fetch_add(1, std::memory_order_relaxed);
-        if (!outEnabled_ && outQueue_->size() >= prefill_) {
+        if (!outEnabled_ && ++prefilled_ >= prefill_) {
             try {
                 out_.device.setBufferEnabled(out_.buffer, true);
             } catch (const SystemError &e) {
@@ -198,6 +198,7 @@ private:
     std::shared_ptr<detail::DmabufSet> set_;
     std::size_t bytes_ = 0, frames_ = 0;
     bool inEnabled_ = false, outEnabled_ = false;
+    unsigned prefilled_ = 0; // blocks forwarded before the output was enabled
     std::unique_ptr<detail::TransferQueue> inQueue_, outQueue_;
     std::vector<char> atOutput_; // the output has the buffer queued
     std::vector<char> released_; // ... and its consumers already let it go
