@@ -124,4 +124,46 @@ long long readNumber(const IioSysfsDevice &dev, const std::string &attr)
     }
 }
 
+std::int16_t patternValue(std::size_t i)
+{
+    return static_cast<std::int16_t>(static_cast<int>((i * 7919 + 13) % 30011) - 15005);
+}
+
+std::vector<std::uint8_t> dacPatternFrames(std::size_t periods)
+{
+    std::vector<std::uint8_t> out(kPatternFrames * periods * 4);
+    for (std::size_t i = 0; i < kPatternFrames * periods; ++i) {
+        const std::int16_t ch0 = patternValue(i % kPatternFrames);
+        const std::int16_t ch1 = static_cast<std::int16_t>(-ch0);
+        std::memcpy(&out[i * 4], &ch0, 2);
+        std::memcpy(&out[i * 4 + 2], &ch1, 2);
+    }
+    return out;
+}
+
+long findPatternPeriod(const std::vector<std::int16_t> &adc, std::size_t from)
+{
+    for (std::size_t i = from; i + kPatternFrames <= adc.size(); ++i) {
+        if (adc[i] != patternValue(0))
+            continue;
+        std::size_t k = 0;
+        while (k < kPatternFrames && adc[i + k] == patternValue(k))
+            ++k;
+        if (k == kPatternFrames)
+            return long(i);
+    }
+    return -1;
+}
+
+int periodsBackToBack(const std::vector<std::int16_t> &adc, long start)
+{
+    int periods = 1;
+    long at = start;
+    while (findPatternPeriod(adc, std::size_t(at) + kPatternFrames) == at + long(kPatternFrames)) {
+        at += long(kPatternFrames);
+        ++periods;
+    }
+    return periods;
+}
+
 } // namespace simtest

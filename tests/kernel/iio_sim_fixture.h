@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace simtest {
 
@@ -59,5 +60,19 @@ std::string compareCounters(const std::uint8_t *data, std::size_t bytes, std::si
 
 // Reads a whole-number attribute.
 long long readNumber(const dmascope::IioSysfsDevice &dev, const std::string &attr);
+
+// The DAC test pattern for the loopback tests: a period of kPatternFrames frames of
+// (out_voltage0, out_voltage1) = (v, -v) with no value repeated in channel 0, so its phase can
+// be found in the ADC's loopback data (both devices at the same rate: each DAC sample shows up
+// once, in order).
+constexpr std::size_t kPatternFrames = 1000;
+std::int16_t patternValue(std::size_t i);
+// `periods` periods of the pattern as DAC frames (4 bytes each).
+std::vector<std::uint8_t> dacPatternFrames(std::size_t periods);
+// Index in `adc` (loopback samples of out_voltage0) where a full, exact period of the pattern
+// starts at or after `from`, or -1.
+long findPatternPeriod(const std::vector<std::int16_t> &adc, std::size_t from = 0);
+// How many exact periods follow one another from `start` (a findPatternPeriod result).
+int periodsBackToBack(const std::vector<std::int16_t> &adc, long start);
 
 } // namespace simtest

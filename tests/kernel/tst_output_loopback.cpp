@@ -14,37 +14,7 @@
 using namespace dmascope;
 
 namespace {
-constexpr std::size_t kPattern = 1000; // DAC frames in one period of the test pattern
-
-// A sequence with no repeated value, so its phase can be found in the ADC data.
-std::int16_t patternValue(std::size_t i)
-{
-    return static_cast<std::int16_t>(static_cast<int>((i * 7919 + 13) % 30011) - 15005);
-}
-
-std::vector<std::uint8_t> dacFrames(std::size_t periods = 1)
-{
-    std::vector<std::uint8_t> out(kPattern * periods * 4);
-    for (std::size_t i = 0; i < kPattern * periods; ++i) {
-        const std::int16_t ch0 = patternValue(i % kPattern);
-        const std::int16_t ch1 = static_cast<std::int16_t>(-ch0);
-        std::memcpy(&out[i * 4], &ch0, 2);
-        std::memcpy(&out[i * 4 + 2], &ch1, 2);
-    }
-    return out;
-}
-
-long findPeriod(const std::vector<std::int16_t> &adc, std::size_t from = 0)
-{
-    for (std::size_t i = from; i + kPattern <= adc.size(); ++i) {
-        std::size_t k = 0;
-        while (k < kPattern && adc[i + k] == patternValue(k))
-            ++k;
-        if (k == kPattern)
-            return long(i);
-    }
-    return -1;
-}
+using simtest::kPatternFrames;
 
 // Drops the blocks already queued: the ADC recorded them before the DAC started (setting up
 // the DAC in the guest can take longer than the window the tests look at).
@@ -118,25 +88,20 @@ private slots:
         // A cyclic block of 10 periods (10 ms): on write() the thread rewriting it has 10 ms,
         // not 1, to refill a kernel block, which a TCG guest manages.
         OutputConfig c;
-        c.samplesPerBlock = 10 * kPattern;
+        c.samplesPerBlock = 10 * kPatternFrames;
         c.blockCount = 2;
         c.path = static_cast<PathPreference>(preference);
         dac.start(c);
         QCOMPARE(QString::fromStdString(dac.path()), path);
-        const auto frames = dacFrames(10);
+        const auto frames = simtest::dacPatternFrames(10);
         dac.write(frames.data(), frames.size(), true, 5000);
         discardQueued(*sub);
-        const auto data = collect(*sub, 200 * kPattern);
+        const auto data = collect(*sub, 200 * kPatternFrames);
         dac.stop();
         adc.stop();
-        long at = findPeriod(data);
-        QVERIFY2(at >= 0, "the cyclic block never appeared on the loopback channel");
-        const long start = at;
-        int periods = 1;
-        while (findPeriod(data, std::size_t(at) + kPattern) == at + long(kPattern)) {
-            at += long(kPattern);
-            ++periods;
-        }
+        const long start = simtest::findPatternPeriod(data);
+        QVERIFY2(start >= 0, "the cyclic block never appeared on the loopback channel");
+        const int periods = simtest::periodsBackToBack(data, start);
         qInfo("%s: %d periods back to back from sample %ld of %zu", qPrintable(path), periods,
               start, data.size());
         // More than two blocks' worth back to back: the block was repeated without a gap.
@@ -152,22 +117,22 @@ private slots:
         auto sub = startAdc(adc);
         OutputStream dac("iio-sim-dac");
         OutputConfig c;
-        c.samplesPerBlock = kPattern;
+        c.samplesPerBlock = kPatternFrames;
         c.blockCount = 2;
         c.path = static_cast<PathPreference>(preference);
         dac.start(c);
         QCOMPARE(QString::fromStdString(dac.path()), path);
-        const auto frames = dacFrames();
+        const auto frames = simtest::dacPatternFrames(1);
         dac.write(frames.data(), frames.size(), false, 5000);
         discardQueued(*sub);
-        const auto data = collect(*sub, 40 * kPattern);
+        const auto data = collect(*sub, 40 * kPatternFrames);
         dac.stop();
         adc.stop();
-        const long at = findPeriod(data);
+        const long at = simtest::findPatternPeriod(data);
         QVERIFY2(at >= 0, "the one-shot block never appeared on the loopback channel");
-        QCOMPARE(findPeriod(data, std::size_t(at) + 1), -1L);
-        const auto tail = std::min(data.size(), std::size_t(at) + kPattern + 2000);
-        QVERIFY(std::all_of(data.begin() + at + long(kPattern), data.begin() + long(tail),
+        QCOMPARE(simtest::findPatternPeriod(data, std::size_t(at) + 1), -1L);
+        const auto tail = std::min(data.size(), std::size_t(at) + kPatternFrames + 2000);
+        QVERIFY(std::all_of(data.begin() + at + long(kPatternFrames), data.begin() + long(tail),
                             [](std::int16_t v) { return v == 0; }));
         QCOMPARE(dac.failedTransfers(), std::uint64_t{0});
     }

@@ -131,6 +131,8 @@ void Stream::run()
         if (queueError) {
             endState = StreamState::Failed;
             error = "re-queueing a buffer failed: " + describeErrno(queueError);
+            if (queueError == ENODEV)
+                error += ". The device was removed";
             break;
         }
         FilledBuffer filled;
