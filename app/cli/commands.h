@@ -12,5 +12,6 @@ int runAttr(const QStringList &args, GlobalOptions &globals);
 int runStream(const QStringList &args, GlobalOptions &globals);
 int runCheck(const QStringList &args, GlobalOptions &globals);
 int runBench(const QStringList &args, GlobalOptions &globals);
+int runRelay(const QStringList &args, GlobalOptions &globals);
 
 } // namespace dmascope::cli

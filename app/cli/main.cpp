@@ -28,6 +28,7 @@ const Command kCommands[] = {
      runStream},
     {"check", "counter-waveform integrity check (lost/duplicated/reordered samples)", runCheck},
     {"bench", "throughput table over paths and block sizes", runBench},
+    {"relay", "zero-copy relay of a local ADC to a local DAC (shared DMABUFs)", runRelay},
 };
 
 QString mainHelp()
