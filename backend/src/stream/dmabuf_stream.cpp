@@ -39,21 +39,14 @@ public:
     void start() override
     {
         input_.device.setBufferEnabled(input_.buffer, true);
-        loss_.rebase();
+        loss_.start();
         enabled_ = true;
     }
 
     int queue(unsigned index) noexcept override
     {
         set_->endRead(index);
-        // Drops happen only while the device has nothing queued, and end with this ENQUEUE:
-        // what the driver counted until now was lost just before this block.
-        const bool starved = enabled_ && loss_.available() && transfers_->idle();
-        if (const int err = transfers_->enqueue(index, set_->buffers[index].fd(), bytes_))
-            return err;
-        if (starved)
-            transfers_->setLostBeforeNewest(loss_.take());
-        return 0;
+        return loss_.enqueue(*transfers_, index, set_->buffers[index].fd(), bytes_);
     }
 
     int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept override
@@ -63,12 +56,15 @@ public:
                 const int r = waitFd(wakeFd, POLLIN, timeoutMs, -1);
                 return r > 0 ? -ECANCELED : r;
             }
-            const int r = waitFd(transfers_->headFd(), POLLIN, timeoutMs, wakeFd);
-            if (r == 0 && detail::deviceRemoved(input_.device))
-                return -ENODEV;
-            if (r <= 0)
-                return r;
-            const int status = transfers_->headStatus();
+            int status = transfers_->headStatus();
+            if (status == 1) { // in flight: wait for it (when it is done, no poll is needed)
+                const int r = waitFd(transfers_->headFd(), POLLIN, timeoutMs, wakeFd);
+                if (r == 0 && detail::deviceRemoved(input_.device))
+                    return -ENODEV;
+                if (r <= 0)
+                    return r;
+                status = transfers_->headStatus();
+            }
             pendingLost_ += transfers_->headLostBefore();
             const unsigned index = transfers_->pop();
             if (status != 0) {
@@ -98,6 +94,7 @@ public:
             }
             enabled_ = false;
         }
+        loss_.stop();
         if (transfers_)
             transfers_->clear();
         attached_.detachAll();

@@ -89,7 +89,12 @@ int TransferQueue::enqueue(unsigned index, int fd, std::size_t bytes, bool cycli
 
 bool TransferQueue::idle() const noexcept
 {
-    return count_ == 0 || ring_[(head_ + count_ - 1) % ring_.size()].fence.status() != 1;
+    return newestStatus() != 1 || count_ == 0;
+}
+
+int TransferQueue::newestStatus() const noexcept
+{
+    return count_ ? ring_[(head_ + count_ - 1) % ring_.size()].fence.status() : 1;
 }
 
 int TransferQueue::headFd() const noexcept { return count_ ? ring_[head_].fence.fd() : -1; }
@@ -148,21 +153,45 @@ bool DriverLossCounter::read(std::uint64_t *value) const noexcept
     return true;
 }
 
-void DriverLossCounter::rebase() noexcept
+void DriverLossCounter::start() noexcept
 {
     std::uint64_t v = 0;
     last_ = fd_.valid() && read(&v) ? v : 0;
+    deferred_ = 0;
+    active_ = fd_.valid();
 }
 
 std::uint64_t DriverLossCounter::take() noexcept
 {
     std::uint64_t v = 0;
-    if (!fd_.valid() || !read(&v))
+    if (!read(&v))
         return 0;
     // A counter that went backwards was reset by someone else: count from its new value.
     const std::uint64_t delta = v >= last_ ? v - last_ : v;
     last_ = v;
     return delta;
+}
+
+int DriverLossCounter::enqueue(TransferQueue &queue, unsigned index, int fd,
+                               std::size_t bytes) noexcept
+{
+    // Drops happen only while the device has nothing queued and end with this ENQUEUE.
+    const bool idle = active_ && queue.idle();
+    const std::uint64_t before = idle ? deferred_ + take() : deferred_;
+    deferred_ = 0;
+    if (const int err = queue.enqueue(index, fd, bytes))
+        return err;
+    std::uint64_t lost = before;
+    if (idle) {
+        const std::uint64_t around = take();
+        if (around == 0 || queue.newestStatus() == 1)
+            lost += around; // still in flight: nothing can have been dropped after it yet
+        else
+            deferred_ = around;
+    }
+    if (lost)
+        queue.setLostBeforeNewest(lost);
+    return 0;
 }
 
 bool deviceRemoved(const IioSysfsDevice &device) noexcept

@@ -79,6 +79,8 @@ public:
     // Samples a driver dropped before the newest transfer (see DriverLossCounter).
     void setLostBeforeNewest(std::uint64_t samples) noexcept;
     std::uint64_t headLostBefore() const noexcept;
+    // The newest transfer's status (1 while in flight); 1 when empty.
+    int newestStatus() const noexcept;
     // Forgets every transfer (after the buffer was disabled).
     void clear() noexcept;
 
@@ -98,7 +100,7 @@ private:
 // A device attribute in which the driver counts the samples it dropped since the buffer was
 // enabled because no block was queued (iio_sim: dropped_samples). The generic IIO ABI has no
 // such counter, so it is optional: without it losses in the kernel stay invisible. Read with
-// pread() on an fd kept open, so it costs one system call.
+// pread() on an fd kept open, so it costs one system call, and only when the device was idle.
 class DriverLossCounter
 {
 public:
@@ -106,15 +108,24 @@ public:
     // Opens `attribute` of `device` if the device has it (an empty name: none).
     DriverLossCounter(const IioSysfsDevice &device, const std::string &attribute);
     bool available() const noexcept { return fd_.valid(); }
-    // Takes the current value as the base (right after enable).
-    void rebase() noexcept;
-    // Samples counted since the last rebase()/take(); 0 when unavailable or unreadable.
-    std::uint64_t take() noexcept;
+    // Right after enable: takes the current value as the base and starts counting.
+    void start() noexcept;
+    void stop() noexcept { active_ = false; }
+
+    // TransferQueue::enqueue, and when the device had nothing queued (so it was dropping), the
+    // samples it dropped are put on this transfer: the ones counted before the ENQUEUE surely
+    // come before it; the ones counted just after it too, unless the transfer already completed
+    // by then (a stall of a whole block), when they may come after it and go to the next one.
+    int enqueue(TransferQueue &queue, unsigned index, int fd, std::size_t bytes) noexcept;
 
 private:
     bool read(std::uint64_t *value) const noexcept;
+    std::uint64_t take() noexcept; // counted since the last take(); 0 when unreadable
+
     UniqueFd fd_;
+    bool active_ = false;
     std::uint64_t last_ = 0;
+    std::uint64_t deferred_ = 0; // counted, for the next transfer
 };
 
 // Whether the device's sysfs directory is gone (the driver was unbound or unloaded). After

@@ -51,7 +51,7 @@ public:
     {
         in_.device.setBufferEnabled(in_.buffer, true);
         inEnabled_ = true;
-        loss_.rebase();
+        loss_.start();
     }
 
     // The last reference to block `index` dropped: it goes back to the input once the
@@ -113,6 +113,7 @@ public:
     void stop() noexcept override
     {
         // Disabling ends the transfers in flight with -EINTR, which releases their fences.
+        loss_.stop();
         disable(in_, inEnabled_);
         disable(out_, outEnabled_);
         if (inQueue_)
@@ -139,13 +140,7 @@ private:
     int requeueInput(unsigned index) noexcept
     {
         set_->endRead(index);
-        // Drops happen only while the input has nothing queued and end with this ENQUEUE.
-        const bool starved = inEnabled_ && loss_.available() && inQueue_->idle();
-        if (const int err = inQueue_->enqueue(index, set_->buffers[index].fd(), bytes_))
-            return err;
-        if (starved)
-            inQueue_->setLostBeforeNewest(loss_.take());
-        return 0;
+        return loss_.enqueue(*inQueue_, index, set_->buffers[index].fd(), bytes_);
     }
 
     // The input filled block `index`: the same DMABUF goes to the output, no copy.

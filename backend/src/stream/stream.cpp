@@ -135,8 +135,11 @@ void Stream::run()
                 error += ". The device was removed";
             break;
         }
+        if (!pool_->prepareToWait())
+            continue; // a buffer came back meanwhile: re-queue it before waiting
         FilledBuffer filled;
         const int r = source_->waitFilled(kWaitTimeoutMs, pool_->wakeFd(), &filled);
+        pool_->doneWaiting();
         if (r == 1) {
             publish(filled);
         } else if (r == -ECANCELED) {
