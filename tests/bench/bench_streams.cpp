@@ -7,7 +7,8 @@
 //   bench_streams remote [SECONDS]  on the host, with the guest's iiod at $DMASCOPE_IIOD_URI:
 //                                   RemoteStream vs iio_readdev over the same network path
 //
-// Consumers: (1) lossy, converts every channel to float (a display); (2) lossless, writes every
+// Consumers: (1) lossy, converts every channel of the newest block to float at most 60 times a
+// second (a display: it keeps the newest and skips the rest); (2) lossless, writes every
 // block to /dev/null (a recorder); (3) lossless, checks the driver's page stamps (the sample
 // index in the first frame of every 4 KiB page), so the figures are of intact data. Consumer CPU
 // is the consumers' own thread time per GiB streamed.
@@ -49,12 +50,20 @@ double threadCpuSeconds()
 class Consumer
 {
 public:
+    // `pace`: the least time between two deliveries (a display's frame period), slept after
+    // the block was let go.
     template <typename Work>
-    Consumer(std::shared_ptr<Subscription> sub, Work work) : sub_(std::move(sub))
+    Consumer(std::shared_ptr<Subscription> sub, Work work,
+             std::chrono::microseconds pace = std::chrono::microseconds(0))
+        : sub_(std::move(sub))
     {
-        thread_ = std::thread([this, work] {
-            while (auto d = sub_->pop(200))
+        thread_ = std::thread([this, work, pace] {
+            while (auto d = sub_->pop(200)) {
                 work(*d);
+                d.reset();
+                if (pace.count())
+                    std::this_thread::sleep_for(pace);
+            }
             cpuSeconds_ = threadCpuSeconds();
         });
     }
@@ -88,15 +97,18 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     UniqueFd devNull(::open("/dev/null", O_WRONLY | O_CLOEXEC));
     std::vector<std::unique_ptr<Consumer>> threads;
     if (consumers >= 1) {
+        // A display: the newest block, converted whole, at most once per 60 Hz frame.
         threads.push_back(std::make_unique<Consumer>(
-            stream.subscribe(SubscriptionKind::Lossy), [](const Delivery &d) {
+            stream.subscribe(SubscriptionKind::Lossy),
+            [](const Delivery &d) {
                 const Block &b = *d.block;
                 std::vector<float> out(b.frames());
                 for (const ChannelLayout &c : b.layout->channels) {
                     extractPhysical(c, b.layout->frameBytes, b.data, out.size(), out.data());
                     g_sink = g_sink + std::uint64_t(out[out.size() / 2]);
                 }
-            }));
+            },
+            std::chrono::microseconds(16'667)));
     }
     if (consumers >= 2) {
         threads.push_back(std::make_unique<Consumer>(

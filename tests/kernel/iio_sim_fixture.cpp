@@ -85,7 +85,7 @@ bool CounterChecker::feed(const std::uint8_t *data, std::size_t bytes)
         if (havePrevious_) {
             const std::uint32_t step = (value - previous_) & mask_;
             // A step of 0 repeats a sample; a step past half the range went backwards.
-            if (step == 0 || step > mask_ / 2) {
+            if (step == 0 || (step > mask_ / 2 && !largeStepsAreGaps_)) {
                 error_ = "sample " + std::to_string(samples_) + ": counter went from " +
                          std::to_string(previous_) + " to " + std::to_string(value);
                 return false;

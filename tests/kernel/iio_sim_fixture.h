@@ -38,6 +38,12 @@ public:
     // repeated (a gap is allowed: it is counted, and must match the driver's dropped_samples).
     bool feed(const std::uint8_t *data, std::size_t bytes);
 
+    // A stall longer than half the counter's range makes a gap look like going backwards.
+    // Where such stalls happen (read() on a loaded TCG guest), take every non-zero step as a
+    // gap: then a step backwards shows up as a gap of almost the whole range, which the
+    // caller's check against dropped_samples catches.
+    void takeLargeStepsAsGaps() { largeStepsAreGaps_ = true; }
+
     std::uint64_t samples() const { return samples_; }
     std::uint64_t missing() const { return missing_; }
     const std::string &error() const { return error_; }
@@ -47,6 +53,7 @@ private:
     std::size_t offset_, frame_;
     std::uint32_t mask_;
     bool havePrevious_ = false;
+    bool largeStepsAreGaps_ = false;
     std::uint32_t previous_ = 0;
     std::uint64_t samples_ = 0, missing_ = 0;
     std::string error_;

@@ -175,20 +175,22 @@ std::uint64_t DriverLossCounter::take() noexcept
 int DriverLossCounter::enqueue(TransferQueue &queue, unsigned index, int fd,
                                std::size_t bytes) noexcept
 {
-    // Drops happen only while the device has nothing queued and end with this ENQUEUE.
-    const bool idle = active_ && queue.idle();
-    const std::uint64_t before = idle ? deferred_ + take() : deferred_;
+    if (!active_)
+        return queue.enqueue(index, fd, bytes);
+    // Drops happen only while the device has nothing queued, and end with an ENQUEUE: what was
+    // counted up to now, while it was idle, was dropped before this transfer.
+    std::uint64_t lost = deferred_ + (queue.idle() ? take() : 0);
     deferred_ = 0;
     if (const int err = queue.enqueue(index, fd, bytes))
         return err;
-    std::uint64_t lost = before;
-    if (idle) {
-        const std::uint64_t around = take();
-        if (around == 0 || queue.newestStatus() == 1)
-            lost += around; // still in flight: nothing can have been dropped after it yet
-        else
-            deferred_ = around;
-    }
+    // The device may have run dry between the look above and the ENQUEUE (a preemption): what
+    // it counted since is before this transfer too, unless the transfer already completed,
+    // when some of it may have come after it; then it goes to the next one.
+    const std::uint64_t around = take();
+    if (around == 0 || queue.newestStatus() == 1)
+        lost += around;
+    else
+        deferred_ = around;
     if (lost)
         queue.setLostBeforeNewest(lost);
     return 0;

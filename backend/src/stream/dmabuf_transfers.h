@@ -112,10 +112,10 @@ public:
     void start() noexcept;
     void stop() noexcept { active_ = false; }
 
-    // TransferQueue::enqueue, and when the device had nothing queued (so it was dropping), the
-    // samples it dropped are put on this transfer: the ones counted before the ENQUEUE surely
-    // come before it; the ones counted just after it too, unless the transfer already completed
-    // by then (a stall of a whole block), when they may come after it and go to the next one.
+    // TransferQueue::enqueue, and the samples the driver counted as dropped go on this
+    // transfer: the ones counted before the ENQUEUE (read only when the device was idle) and
+    // after it, unless the transfer already completed by then (a stall of a whole block), when
+    // they may come after it and go to the next one. One pread() per ENQUEUE, two when idle.
     int enqueue(TransferQueue &queue, unsigned index, int fd, std::size_t bytes) noexcept;
 
 private:
