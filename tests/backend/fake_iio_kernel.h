@@ -29,7 +29,7 @@ struct FakeIioKernel
     static inline bool failEveryOtherInputTransfer = false;  // -EINTR for odd input transfers
     static inline bool failEveryOtherOutputTransfer = false; // -EINTR for odd output transfers
     static inline bool fencesNeverSignal = false; // transfers stay in flight (an orphaned fd)
-    static inline int enqueueErrno = 0;           // ENQUEUE fails with it
+    static inline std::atomic<int> enqueueErrno{0}; // ENQUEUE fails with it (set mid-run too)
     static inline std::atomic<unsigned> lastEnqueueFlags{0};
     static inline std::atomic<unsigned long long> lastEnqueueBytes{0};
     // What the fake saw.
