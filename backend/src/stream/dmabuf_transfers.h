@@ -100,7 +100,7 @@ private:
 // A device attribute in which the driver counts the samples it dropped since the buffer was
 // enabled because no block was queued (iio_sim: dropped_samples). The generic IIO ABI has no
 // such counter, so it is optional: without it losses in the kernel stay invisible. Read with
-// pread() on an fd kept open, so it costs one system call, and only when the device was idle.
+// pread() on an fd kept open: one system call per read.
 class DriverLossCounter
 {
 public:
