@@ -59,7 +59,16 @@ public:
         : sub_(std::move(sub))
     {
         thread_ = std::thread([this, work, pace] {
-            while (auto d = sub_->pop(200)) {
+            for (;;) {
+                // A timeout is not the end (the stream may not have started yet): only the
+                // end of the run is. A consumer that gave up early would leave its lossless
+                // subscription holding the whole pool.
+                auto d = sub_->pop(200);
+                if (!d) {
+                    if (sub_->ended())
+                        break;
+                    continue;
+                }
                 work(*d);
                 d.reset();
                 if (pace.count())
@@ -164,7 +173,11 @@ int benchLocal(double seconds)
     std::printf("| block | path | consumers | MiB/s | vs raw DMABUF | vs own 0-consumer | "
                 "overruns | process CPU s/GiB | consumer CPU s/GiB | stamp errors |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+    // BENCH_BLOCK_KIB=4096 measures one block size only (to look at one point again).
+    const char *only = std::getenv("BENCH_BLOCK_KIB");
     for (const std::size_t kib : {64u, 1024u, 4096u}) {
+        if (only && std::to_string(kib) != only)
+            continue;
         const std::size_t bytes = kib * 1024;
         const Result raw = benchDmabuf(adc, bytes, false, seconds);
         std::printf("| %zu KiB | raw DMABUF cycle | - | %.0f | 100%% | - | - | %.2f | - | - |\n",
