@@ -13,5 +13,6 @@ int runStream(const QStringList &args, GlobalOptions &globals);
 int runCheck(const QStringList &args, GlobalOptions &globals);
 int runBench(const QStringList &args, GlobalOptions &globals);
 int runSpectrum(const QStringList &args, GlobalOptions &globals);
+int runRelay(const QStringList &args, GlobalOptions &globals);
 
 } // namespace dmascope::cli

@@ -30,6 +30,7 @@ const Command kCommands[] = {
     {"bench", "throughput table over paths and block sizes", runBench},
     {"spectrum", "peak frequency and level, SNR, SFDR, THD, SINAD, ENOB of a channel",
      runSpectrum},
+    {"relay", "zero-copy relay of a local ADC to a local DAC (shared DMABUFs)", runRelay},
 };
 
 QString mainHelp()

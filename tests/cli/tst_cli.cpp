@@ -62,7 +62,8 @@ private slots:
         const Run main = cli({"--help"});
         EXPECT_EXIT(main, 0);
         QVERIFY(main.out.contains("Exit codes:"));
-        for (const char *cmd : {"list", "info", "attr", "stream", "check", "bench", "spectrum"}) {
+        for (const char *cmd :
+             {"list", "info", "attr", "stream", "check", "bench", "spectrum", "relay"}) {
             const Run r = cli({cmd, "--help"});
             EXPECT_EXIT(r, 0);
             QVERIFY2(r.out.startsWith(QString("Usage: dmascope-cli %1").arg(cmd)), qPrintable(r.out));
@@ -81,6 +82,11 @@ private slots:
         EXPECT_EXIT(cli({"--uri", "sim:", "stream", "iio-sim-adc", "--block-size", "0"}), 2);
         EXPECT_EXIT(cli({"--uri", "sim:", "stream", "iio-sim-adc", "--path", "carrier-pigeon"}), 2);
         EXPECT_EXIT(cli({"--uri", "sim:", "attr", "iio-sim-adc", "a/b/c"}), 2);
+        // The relay shares DMABUFs between two local buffers: nothing to relay on sim:.
+        const Run relay = cli({"--uri", "sim:", "relay", "iio-sim-adc", "iio-sim-adc"});
+        EXPECT_EXIT(relay, 2);
+        QVERIFY(relay.err.contains("local devices only"));
+        EXPECT_EXIT(cli({"--uri", "sim:", "relay", "iio-sim-adc"}), 2);
         const Run uri = cli({"--uri", "bogus:", "list"});
         EXPECT_EXIT(uri, 2);
         QVERIFY(uri.err.contains("ip:HOST[:PORT]"));
