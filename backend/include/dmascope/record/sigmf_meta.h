@@ -94,6 +94,10 @@ struct SigmfIioInfo
     std::vector<SigmfIioChannel> channels;  // iio:channels, in scan order
     // iio:device_attributes: name/value pairs read when the recording started.
     std::vector<std::pair<std::string, std::string>> deviceAttributes;
+    // iio:sample_count: frames in the data file when this metadata was written (the writer
+    // updates it about once a second; a larger data file was cut short before the final
+    // update). std::nullopt when absent.
+    std::optional<std::uint64_t> sampleCount;
 };
 
 struct SigmfMeta
