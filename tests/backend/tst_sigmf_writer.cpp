@@ -20,6 +20,7 @@
 #include <cerrno>
 #include <csignal>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <thread>
@@ -148,6 +149,35 @@ ssize_t fullDiskWrite(int fd, const void *buf, std::size_t count)
     const std::size_t n = std::min<std::size_t>(count, static_cast<std::size_t>(left));
     g_dataBudget -= static_cast<long>(n);
     return sys::realTable().write(fd, buf, n);
+}
+// Like fullDiskWrite, and once the disk is full the metadata does not fit either until the
+// data file has given back more than `g_metaRoom` bytes.
+std::atomic<bool> g_full{false};
+std::atomic<long> g_metaLimit{0}; // the data file must be at most this big for metadata to fit
+ssize_t fullDiskForMetaWrite(int fd, const void *buf, std::size_t count)
+{
+    if (isDataFile(fd)) {
+        const ssize_t n = fullDiskWrite(fd, buf, count);
+        if (n < 0)
+            g_full = true;
+        return n;
+    }
+    struct stat st{};
+    if (g_full && ::fstat(fd, &st) == 0) {
+        char link[64];
+        std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        char target[4096];
+        const ssize_t n = ::readlink(link, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = 0;
+        std::string data(target);
+        data = data.substr(0, data.rfind(".sigmf-meta")) + ".sigmf-data";
+        struct stat ds{};
+        if (::stat(data.c_str(), &ds) == 0 && ds.st_size > g_metaLimit.load()) {
+            errno = ENOSPC;
+            return -1;
+        }
+    }
+    return sys::realTable().write(fd, buf, count);
 }
 ssize_t slowDiskWrite(int fd, const void *buf, std::size_t count)
 {
@@ -441,6 +471,34 @@ private slots:
         QVERIFY2(c.report.ok(), c.report.firstProblem.c_str());
         const QString invalid = validateAgainstSchema(dir.filePath("rec.sigmf-meta"));
         QVERIFY2(invalid.isEmpty(), qPrintable(invalid));
+    }
+
+    void fullDiskMakesRoomForTheMetadata()
+    {
+        QTemporaryDir dir;
+        sys::Table t = sys::realTable();
+        t.write = fullDiskForMetaWrite;
+        g_dataBudget = 100'003;
+        g_full = false;
+        g_metaLimit = 40'000; // the 96000 bytes kept must shrink to fit the metadata
+        sys::ScopedTable scoped(t);
+        SimStream stream;
+        stream.device()->setSamplingFrequency(200'000);
+        SigmfWriter writer(options(dir.path(), 200'000));
+        writer.start(stream);
+        stream.start(config(1000));
+        QVERIFY(writer.wait(60000));
+        stream.stop();
+        const RecordingProgress p = writer.progress();
+        QCOMPARE(p.state, RecordingState::Failed);
+        // 12000 frames minus the 64 KiB (8192 frames) given back.
+        QCOMPARE(p.frames, 3'808u);
+        QVERIFY2(p.error.ends_with("and holds the 3808 samples written"), p.error.c_str());
+        QCOMPARE(QFileInfo(dir.filePath("rec.sigmf-data")).size(), qint64{3'808} * 8);
+        const DiskCheck c = checkOnDisk(dir.filePath("rec"));
+        QVERIFY2(c.problem.isEmpty(), qPrintable(c.problem));
+        QCOMPARE(c.meta.iio->sampleCount, std::optional<std::uint64_t>(3'808));
+        QVERIFY2(c.report.ok(), c.report.firstProblem.c_str());
     }
 
     // The real thing where the host allows it (root: a private mount namespace with a 1 MiB
