@@ -14,6 +14,7 @@ const Table kReal = {
     [](const char *name, unsigned flags) { return ::memfd_create(name, flags); },
     [](int fd, off_t length) { return ::ftruncate(fd, length); },
     [](int fd, int cmd, int arg) { return ::fcntl(fd, cmd, arg); },
+    [](int fd, const void *buf, std::size_t count) { return ::write(fd, buf, count); },
 };
 
 Table &current()

@@ -15,6 +15,7 @@ struct Table
     int (*memfdCreate)(const char *name, unsigned flags);
     int (*ftruncate)(int fd, off_t length);
     int (*fcntl)(int fd, int cmd, int arg);
+    ssize_t (*write)(int fd, const void *buf, std::size_t count); // recordings (ENOSPC tests)
 };
 
 // The table in use (the real system calls unless a test swapped it).
@@ -39,5 +40,9 @@ const Table &realTable();
 
 inline int open(const char *path, int flags) { return table().open(path, flags); }
 inline int ioctl(int fd, unsigned long request, void *arg) { return table().ioctl(fd, request, arg); }
+inline ssize_t write(int fd, const void *buf, std::size_t count)
+{
+    return table().write(fd, buf, count);
+}
 
 } // namespace dmascope::sys
