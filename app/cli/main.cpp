@@ -28,6 +28,8 @@ const Command kCommands[] = {
      runStream},
     {"check", "counter-waveform integrity check (lost/duplicated/reordered samples)", runCheck},
     {"bench", "throughput table over paths and block sizes", runBench},
+    {"record", "record a device to SigMF files, with a progress line", runRecord},
+    {"play", "describe and play back a SigMF recording, or export it as WAV/CSV", runPlay},
 };
 
 QString mainHelp()
