@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <future>
 #include <stdexcept>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -107,6 +109,15 @@ struct SigmfWriter::State
     std::size_t frameBytes = 0;
     std::uint64_t maxFrames = UINT64_MAX; // from the limits, once the frame size is known
     std::string limitReason;
+    // A channel subset: per recorded channel, where its bytes are in the stream's frame and in
+    // the recorded one; empty when the stream's frames are written as they are.
+    struct Move
+    {
+        std::size_t from, to, bytes;
+    };
+    std::vector<Move> gather;
+    std::size_t sourceFrameBytes = 0;
+    std::vector<std::uint8_t> gatherBuffer;
 
     std::uint64_t frames = 0;
     std::uint64_t bytes = 0;
@@ -119,6 +130,7 @@ struct SigmfWriter::State
     // The stream's layout when it was already running at start(): the metadata is written
     // before the first block arrives.
     std::shared_ptr<const ScanLayout> initialLayout;
+    std::promise<void> initialMetaWritten; // start() returns once that metadata is on disk
     bool gotBlock = false;
 
     std::int64_t lastMetaNs = 0;
@@ -173,7 +185,9 @@ void SigmfWriter::start(Stream &stream)
     if (stream.state() == StreamState::Running)
         state->initialLayout = stream.layout();
     state_ = std::move(state);
+    std::future<void> initialMeta = state_->initialMetaWritten.get_future();
     thread_ = std::thread([this] { run(); });
+    initialMeta.wait();
 }
 
 void SigmfWriter::stop()
@@ -307,7 +321,30 @@ void SigmfWriter::run()
         return 0;
     };
 
-    auto setupLayout = [&](const ScanLayout &layout) {
+    // The recorded layout: the stream's, or the chosen subset (then `gather` says where each
+    // channel's bytes move). Returns an error message for an unknown channel.
+    auto setupLayout = [&](const ScanLayout &streamLayout) -> std::string {
+        ScanLayout layout = streamLayout;
+        if (!options_.channels.empty()) {
+            std::vector<ChannelLayout> selected;
+            for (const std::string &id : options_.channels) {
+                const ChannelLayout *c = streamLayout.find(id);
+                if (!c)
+                    return "the stream has no channel \"" + id + "\"";
+                selected.push_back(*c);
+            }
+            try {
+                layout = ScanLayout::compute(std::move(selected));
+            } catch (const std::invalid_argument &e) {
+                return e.what();
+            }
+            if (layout.frameBytes != streamLayout.frameBytes) {
+                for (const ChannelLayout &c : layout.channels)
+                    st.gather.push_back({streamLayout.find(c.id)->byteOffset, c.byteOffset,
+                                         c.type.elementBytes()});
+                st.sourceFrameBytes = streamLayout.frameBytes;
+            }
+        }
         SigmfIioInfo &iio = *st.meta.iio;
         iio.frameBytes = layout.frameBytes;
         iio.channels.clear();
@@ -337,6 +374,7 @@ void SigmfWriter::run()
         c.datetime = isoDatetime(realtimeNs());
         st.meta.captures.push_back(std::move(c));
         st.metaDirty = true;
+        return {};
     };
 
     // The disk is full or failed: keep whole frames, make room for the metadata if needed and
@@ -401,13 +439,17 @@ void SigmfWriter::run()
     };
 
     if (st.initialLayout) {
-        setupLayout(*st.initialLayout);
-        if (const int err = writeMeta()) {
+        error = setupLayout(*st.initialLayout);
+        if (!error.empty())
+            stopReason = "bad channel selection";
+        else if (const int err = writeMeta()) {
             error = "could not write the metadata " + st.files.metaPath + " (" +
                     describeErrno(err) + ")";
             stopReason = "write error";
         }
     }
+
+    st.initialMetaWritten.set_value();
 
     bool stop = !error.empty();
     int metaError = 0;
@@ -420,7 +462,13 @@ void SigmfWriter::run()
         std::optional<Delivery> d = stopRequested ? subscription_->tryPop()
                                                   : subscription_->pop(100);
         if (!d) {
-            if (stopRequested) {
+            // stop() sets the flag before it ends the subscription: read it again, so its
+            // ending is not taken for the stream's.
+            {
+                std::lock_guard lock(progressMutex_);
+                stopRequested = stopRequested_;
+            }
+            if (stopRequested && subscription_->queued() == 0) {
                 stopReason = "stopped";
                 break;
             }
@@ -431,8 +479,13 @@ void SigmfWriter::run()
             }
         } else if (d->block && d->block->layout) {
             const Block &block = *d->block;
-            if (!st.haveLayout)
-                setupLayout(*block.layout);
+            if (!st.haveLayout) {
+                error = setupLayout(*block.layout);
+                if (!error.empty()) {
+                    stopReason = "bad channel selection";
+                    break;
+                }
+            }
             if (!st.gotBlock) {
                 // The first capture starts with this block's first sample.
                 SigmfCapture &c = st.meta.captures.front();
@@ -447,9 +500,17 @@ void SigmfWriter::run()
             const std::uint64_t frames =
                 std::min<std::uint64_t>(block.frames(), st.maxFrames - st.frames);
             const std::size_t len = static_cast<std::size_t>(frames) * st.frameBytes;
+            const std::uint8_t *bytes = block.data; // straight from the block's mapped memory
+            if (!st.gather.empty()) {
+                st.gatherBuffer.resize(len);
+                for (std::size_t f = 0; f < frames; ++f)
+                    for (const State::Move &m : st.gather)
+                        std::memcpy(&st.gatherBuffer[f * st.frameBytes + m.to],
+                                    block.data + f * st.sourceFrameBytes + m.from, m.bytes);
+                bytes = st.gatherBuffer.data();
+            }
             std::size_t done = 0;
-            // Straight from the block's (mapped) memory to the file.
-            if (const int err = writeAll(st.files.data.get(), block.data, len, &done)) {
+            if (const int err = writeAll(st.files.data.get(), bytes, len, &done)) {
                 // failWrite() cuts the partial block off again.
                 (void)done;
                 failWrite(err);
@@ -491,14 +552,14 @@ void SigmfWriter::run()
 
     RecordingState finalState = error.empty() ? RecordingState::Finished : RecordingState::Failed;
     subscription_->unsubscribe();
-    if (error.empty()) {
-        if (!st.haveLayout) {
-            // Nothing arrived: the recording is empty and has no layout to describe. Remove
-            // the reserved names rather than leave an invalid pair behind.
-            ::unlink(st.files.metaPath.c_str());
-            ::unlink(st.files.dataPath.c_str());
-            stopReason += " (nothing was recorded, no files were kept)";
-        } else if (const int err = writeMeta()) {
+    if (!st.haveLayout) {
+        // Nothing arrived (or the channels were wrong): there is no layout to describe.
+        // Remove the reserved names rather than leave an invalid pair behind.
+        ::unlink(st.files.metaPath.c_str());
+        ::unlink(st.files.dataPath.c_str());
+        stopReason += " (nothing was recorded, no files were kept)";
+    } else if (error.empty()) {
+        if (const int err = writeMeta()) {
             error = "could not write the final metadata " + st.files.metaPath + " (" +
                     describeErrno(err) + ")";
             finalState = RecordingState::Failed;

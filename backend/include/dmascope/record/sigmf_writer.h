@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace dmascope {
 
@@ -52,6 +53,10 @@ struct RecordingOptions
     // "iio-sim-adc-20261125-131700".
     std::string name = "{device}-{datetime}";
     RecordingLimits limits;
+    // Channel ids to record; empty: every channel of the stream, written straight from the
+    // blocks (zero-copy). A subset is gathered frame by frame into a buffer on the writer
+    // thread (one copy). start() fails later, in the recording's error, for an unknown id.
+    std::vector<std::string> channels;
 
     double sampleRate = 0; // core:sample_rate in Hz; required (> 0)
     // The device: name, id, URI and the attributes read at the start. The channels and frame
