@@ -5,6 +5,7 @@
 #include "dmascope/stream.h"
 #include "dmascope/ui/engineering.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -22,6 +23,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -133,10 +135,22 @@ void RecorderInstrument::buildUi()
     form->addRow(tr("or size"), limitMegabytes_);
     form->addRow(tr("or samples"), limitSamples_);
 
-    channels_ = new QLabel(settingsBox);
-    channels_->setWordWrap(true);
-    channels_->setToolTip(tr("The channels of the device's stream: every input scan channel"));
-    form->addRow(tr("Channels"), channels_);
+    // Every channel checked records the stream's blocks as they are (zero-copy); a subset is
+    // gathered by the writer (one copy on its thread).
+    auto *channelBox = new QWidget(settingsBox);
+    auto *channelRow = new QHBoxLayout(channelBox);
+    channelRow->setContentsMargins(0, 0, 0, 0);
+    for (const plugin::ChannelDescription &c : device().inputChannels()) {
+        auto *box = new QCheckBox(c.name.isEmpty() ? c.id : c.name, channelBox);
+        box->setObjectName(QStringLiteral("recorderChannel_") + c.id);
+        box->setProperty("channelId", c.id);
+        box->setChecked(true);
+        connect(box, &QCheckBox::toggled, this, [this] { readControls(); });
+        channelRow->addWidget(box);
+        channelBoxes_.append(box);
+    }
+    channelRow->addStretch(1);
+    form->addRow(tr("Channels"), channelBox);
 
     for (QLineEdit *e : {folder_, pattern_})
         connect(e, &QLineEdit::editingFinished, this, [this] {
@@ -230,6 +244,9 @@ void RecorderInstrument::syncControls()
     limitSeconds_->setValue(settings_.limitSeconds);
     limitMegabytes_->setValue(static_cast<double>(settings_.limitBytes) / 1e6);
     limitSamples_->setValue(static_cast<double>(settings_.limitSamples));
+    for (QCheckBox *box : std::as_const(channelBoxes_))
+        box->setChecked(settings_.channels.isEmpty() ||
+                        settings_.channels.contains(box->property("channelId").toString()));
     syncing_ = false;
 }
 
@@ -243,6 +260,12 @@ void RecorderInstrument::readControls()
     settings_.limitSeconds = limitSeconds_->value();
     settings_.limitBytes = static_cast<std::uint64_t>(std::llround(limitMegabytes_->value() * 1e6));
     settings_.limitSamples = static_cast<std::uint64_t>(std::llround(limitSamples_->value()));
+    // All checked is stored as "all" (empty), so a device that gains channels records them too.
+    QStringList chosen;
+    for (QCheckBox *box : std::as_const(channelBoxes_))
+        if (box->isChecked())
+            chosen.append(box->property("channelId").toString());
+    settings_.channels = chosen.size() == channelBoxes_.size() ? QStringList() : chosen;
 }
 
 void RecorderInstrument::setSettings(const RecorderSettings &settings)
@@ -291,6 +314,10 @@ bool RecorderInstrument::startRecording()
     };
     if (!stream_)
         return refuse(tr("No stream: %1").arg(streamError_));
+    if (!channelBoxes_.isEmpty() &&
+        std::none_of(channelBoxes_.begin(), channelBoxes_.end(),
+                     [](const QCheckBox *b) { return b->isChecked(); }))
+        return refuse(tr("Choose at least one channel to record"));
     if (!(device().sampleRate > 0))
         return refuse(tr("%1 does not report its sample rate; a recording needs it")
                           .arg(device().displayName()));
@@ -307,6 +334,8 @@ bool RecorderInstrument::startRecording()
     o.limits.seconds = settings_.limitSeconds;
     o.limits.bytes = settings_.limitBytes;
     o.limits.samples = settings_.limitSamples;
+    for (const QString &id : std::as_const(settings_.channels))
+        o.channels.push_back(id.toStdString());
     o.sampleRate = device().sampleRate;
     o.device.device = device().displayName().toStdString();
     o.device.deviceId = device().id.toStdString();
@@ -345,14 +374,6 @@ void RecorderInstrument::onFinished()
 
 void RecorderInstrument::updateProgress()
 {
-    if (stream_) {
-        if (const auto layout = stream_->layout()) {
-            QStringList names;
-            for (const ChannelLayout &c : layout->channels)
-                names.append(q(c.label.empty() ? c.id : c.label));
-            channels_->setText(names.join(QStringLiteral(", ")));
-        }
-    }
     const RecordingState before = progress_.state;
     if (writer_)
         progress_ = writer_->progress();
@@ -394,6 +415,8 @@ void RecorderInstrument::updateProgress()
     for (QWidget *w : std::initializer_list<QWidget *>{folder_, pattern_, limitSeconds_,
                                                        limitMegabytes_, limitSamples_})
         w->setEnabled(!active);
+    for (QCheckBox *box : std::as_const(channelBoxes_))
+        box->setEnabled(!active);
 
     if (before == RecordingState::Recording && !active) {
         if (p.state == RecordingState::Failed)

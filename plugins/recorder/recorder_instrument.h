@@ -17,6 +17,7 @@
 
 #include <memory>
 
+class QCheckBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -94,7 +95,7 @@ private:
     QDoubleSpinBox *limitSeconds_ = nullptr;
     QDoubleSpinBox *limitMegabytes_ = nullptr;
     QDoubleSpinBox *limitSamples_ = nullptr;
-    QLabel *channels_ = nullptr;
+    QList<QCheckBox *> channelBoxes_; // one per input channel of the device, in its order
     QPushButton *record_ = nullptr;
     QLabel *state_ = nullptr;
     QLabel *duration_ = nullptr;

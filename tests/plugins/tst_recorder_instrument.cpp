@@ -9,6 +9,7 @@
 #include "dmascope/plugin/instrument_host.h"
 #include "dmascope/record/sigmf_recording.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -58,6 +59,13 @@ plugin::DeviceDescription simAdc()
     d.kind = QStringLiteral("adc");
     d.transport = plugin::DeviceDescription::Transport::Demo;
     d.sampleRate = kRate;
+    for (int i = 0; i < 4; ++i) {
+        plugin::ChannelDescription c;
+        c.id = QStringLiteral("voltage%1").arg(i);
+        c.name = c.id;
+        c.unit = QStringLiteral("V");
+        d.channels.append(c);
+    }
     return d;
 }
 
@@ -189,6 +197,38 @@ private slots:
             QVERIFY(!host.messages.isEmpty());
         }
         QCOMPARE(QFileInfo(file).size(), 0); // nothing was written anywhere
+    }
+
+    void recordsTheChosenChannels()
+    {
+        SimHost host;
+        RecorderInstrument rec(host, simAdc());
+        RecorderSettings s;
+        s.folder = tmp_.filePath(QStringLiteral("subset"));
+        QVERIFY(QDir().mkpath(s.folder));
+        s.namePattern = QStringLiteral("subset");
+        s.limitSamples = kRate / 4;
+        rec.setSettings(s);
+        // The user unticks voltage1 and voltage2.
+        for (const char *id : {"recorderChannel_voltage1", "recorderChannel_voltage2"}) {
+            auto *box = rec.findChild<QCheckBox *>(QLatin1String(id));
+            QVERIFY(box);
+            box->setChecked(false);
+        }
+        QCOMPARE(rec.settings().channels, (QStringList{"voltage0", "voltage3"}));
+        QSignalSpy finished(&rec, &RecorderInstrument::recordingFinished);
+        QVERIFY2(rec.startRecording(), qPrintable(rec.errorText()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        const auto r = SigmfRecording::open(QDir(s.folder).filePath("subset").toStdString());
+        QCOMPARE(r->meta().numChannels, 2u);
+        QCOMPARE(r->layout()->channels.at(1).id, std::string("voltage3"));
+        QCOMPARE(r->frameCount(), std::uint64_t(kRate / 4));
+
+        // None ticked: refused, with the reason.
+        for (QCheckBox *box : rec.findChildren<QCheckBox *>())
+            box->setChecked(false);
+        QVERIFY(!rec.startRecording());
+        QVERIFY2(rec.errorText().contains(QStringLiteral("channel")), qPrintable(rec.errorText()));
     }
 
     void missingFolderAndBadNameAreRefused()
