@@ -122,7 +122,7 @@ private slots:
 
         // The list shows it with its metadata.
         QCOMPARE(rec.recordings().size(), 1);
-        const auto &e = rec.recordings().front();
+        const auto e = rec.recordings().front(); // a copy: the list is re-read below
         QVERIFY2(e.ok(), qPrintable(e.error));
         QCOMPARE(e.name, QStringLiteral("take"));
         QCOMPARE(e.frames, std::uint64_t(2 * kRate));
