@@ -145,11 +145,24 @@ int benchDisk(const std::string &dir, std::size_t mib)
                 dir.c_str(), blocks * kBlockBytes >> 20, kBlockBytes >> 10);
     std::printf("| fsync policy | dd MB/s | recorder MB/s | recorder / dd | dd CPU s/GiB | "
                 "recorder CPU s/GiB | note |\n|---|---:|---:|---:|---:|---:|---|\n");
+    // A warm-up write, so the first measurement does not pay for the file system's first
+    // allocations; then dd and the recorder alternate and each row shows the median of three
+    // runs (the machine is shared: single runs scatter).
+    runDd(dir, blocks, true);
+    const auto median = [](std::vector<Figure> v) {
+        std::sort(v.begin(), v.end(), [](const Figure &a, const Figure &b) {
+            return a.mbPerSec < b.mbPerSec;
+        });
+        return v[v.size() / 2];
+    };
     for (const bool fsyncAtEnd : {false, true}) {
-        // dd first and last would favour neither; one warm-up write of the recorder's size
-        // keeps the first row from paying for allocating the file system's free space.
-        const Figure dd = runDd(dir, blocks, fsyncAtEnd);
-        const Figure rec = runRecorder(dir, blocks, fsyncAtEnd);
+        std::vector<Figure> dds, recs;
+        for (int i = 0; i < 3; ++i) {
+            dds.push_back(runDd(dir, blocks, fsyncAtEnd));
+            recs.push_back(runRecorder(dir, blocks, fsyncAtEnd));
+        }
+        const Figure dd = median(dds);
+        const Figure rec = median(recs);
         std::printf("| %s | %.0f | %.0f | %.0f%% | %.3f | %.3f | %s%s%s |\n",
                     fsyncAtEnd ? "fdatasync at end" : "none (page cache)", dd.mbPerSec,
                     rec.mbPerSec, dd.mbPerSec > 0 ? 100 * rec.mbPerSec / dd.mbPerSec : 0.0,
