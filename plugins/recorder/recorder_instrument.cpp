@@ -353,6 +353,7 @@ bool RecorderInstrument::startRecording()
         return refuse(tr("Cannot start recording: %1").arg(QString::fromLocal8Bit(e.what())));
     }
     writer_ = std::move(writer);
+    endShown_ = false;
     showError(QString());
     record_->setChecked(true);
     record_->setText(tr("Stop"));
@@ -374,7 +375,6 @@ void RecorderInstrument::onFinished()
 
 void RecorderInstrument::updateProgress()
 {
-    const RecordingState before = progress_.state;
     if (writer_)
         progress_ = writer_->progress();
     const RecordingProgress &p = progress_;
@@ -418,7 +418,10 @@ void RecorderInstrument::updateProgress()
     for (QCheckBox *box : std::as_const(channelBoxes_))
         box->setEnabled(!active);
 
-    if (before == RecordingState::Recording && !active) {
+    // Once per recording, however quickly it ended (an error right at the start included).
+    if (writer_ && !endShown_ &&
+        (p.state == RecordingState::Finished || p.state == RecordingState::Failed)) {
+        endShown_ = true;
         if (p.state == RecordingState::Failed)
             showError(q(p.error));
         else

@@ -89,6 +89,7 @@ private:
     RecordingProgress progress_;          // the last snapshot shown
     QList<RecordingEntry> entries_;
     bool syncing_ = false;
+    bool endShown_ = true; // the current writer's end was reported (false while it may end)
 
     QLineEdit *folder_ = nullptr;
     QLineEdit *pattern_ = nullptr;

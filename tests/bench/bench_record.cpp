@@ -195,11 +195,13 @@ Probe probe(const IioSysfsDevice &adc, const std::string &dir, unsigned rate, do
         o.device.device = "iio-sim-adc";
         o.device.uri = "local:";
         o.limits.seconds = seconds;
-        o.queueDepth = 64;
+        // ~20 ms blocks: 96 in the pool, at most 32 held by the recorder, so a slow writer
+        // shows as recorder overruns while the driver still has blocks; driver drops then mean
+        // the guest's DMABUF cycle itself fell behind.
+        o.queueDepth = 32;
         StreamConfig c;
-        // ~20 ms blocks, 64 of them: over a second of slack in the kernel and the recorder.
         c.samplesPerBlock = std::max<std::size_t>(4096, std::size_t(rate / 50) & ~std::size_t(1023));
-        c.blockCount = 64;
+        c.blockCount = 96;
         c.path = PathPreference::Dmabuf;
         SigmfWriter writer(o);
         writer.start(stream);
