@@ -47,9 +47,11 @@ public:
     const std::shared_ptr<const ScanLayout> &layout() const noexcept { return layout_; }
 
     // Stream thread: hands buffer `index` (not currently published) to consumers as a block
-    // holding one reference, which the caller passes on or drops.
+    // holding one reference, which the caller passes on or drops. `data`, when given, is where
+    // the block's bytes are instead of the buffer (memory kept alive by the pool's owner).
     BlockRef publish(unsigned index, std::size_t bytes, std::uint64_t sequence,
-                     std::uint64_t firstSample, std::int64_t timestampNs, bool discontinuity);
+                     std::uint64_t firstSample, std::int64_t timestampNs, bool discontinuity,
+                     const std::uint8_t *data = nullptr);
 
     // Stream thread: calls `fn(index)` for every buffer returned since the last call.
     template <typename Fn> void takeReturned(Fn &&fn)

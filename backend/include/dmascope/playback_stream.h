@@ -7,13 +7,15 @@
 //
 // Blocks never straddle a capture boundary; the first block of every capture after the first,
 // the block after a seek and the first block after the loop wraps carry the discontinuity
-// flag. Block::firstSample counts the frames delivered since start plus the frames skipped
-// (seek forward) and, for captures, the gap core:global_index records, so consumers see jumps
-// as on a device.
+// flag. Block::firstSample counts the frames delivered since start, plus at a capture boundary
+// the gap the captures' core:global_index record (published as samples the source lost, as the
+// device reported them when recording); seeks and loops are flagged only.
 //
-// Controls are thread-safe and work while running or not: play()/pause(), seek(frame),
-// setLoop(), setSpeed(). At the end of the file without loop the stream keeps running but idle
-// (playbackState() == Ended); seek() or play() start again (play() at the end rewinds).
+// Controls are thread-safe and work while running or not, within one run (no restart, so the
+// subscriptions stay): play()/pause(), seek(frame), setLoop(), setSpeed(). A seek while paused
+// delivers the one block at the new position (so a paused scope shows it). At the end of the
+// file without loop the stream keeps running but idle (playbackState() == Ended); play()
+// rewinds and plays, seek() plays from there.
 #pragma once
 
 #include "dmascope/record/sigmf_recording.h"
@@ -55,6 +57,7 @@ public:
     double speed() const;
     // The frame of the recording the next block starts at.
     std::uint64_t position() const;
+    std::uint64_t frameCount() const noexcept { return recording_->frameCount(); }
     // Times the playback wrapped around (loop).
     std::uint64_t loops() const;
 

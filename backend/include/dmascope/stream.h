@@ -64,6 +64,12 @@ struct FilledBuffer
     unsigned index = 0;
     std::size_t bytes = 0;
     std::uint64_t lostSamplesBefore = 0; // samples the hardware could not store before it
+    // Where the filled bytes are when they are not in pool buffer `index`: a source that hands
+    // out memory it already has (PlaybackStream's slices of a mapped file). Null: the buffer.
+    const std::uint8_t *data = nullptr;
+    // The block does not continue the previous one although nothing was lost (playback: a
+    // seek, the loop wrapping around). Published as Block::discontinuity.
+    bool discontinuity = false;
 };
 
 class StreamSource

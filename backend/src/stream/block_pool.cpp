@@ -43,11 +43,11 @@ BlockPool::BlockPool(Token, std::vector<Buffer> buffers, std::shared_ptr<void> m
 
 BlockRef BlockPool::publish(unsigned index, std::size_t bytes, std::uint64_t sequence,
                             std::uint64_t firstSample, std::int64_t timestampNs,
-                            bool discontinuity)
+                            bool discontinuity, const std::uint8_t *data)
 {
     detail::BlockSlot &slot = slots_[index];
     Block &b = slot.block;
-    b.data = buffers_[index].data;
+    b.data = data ? data : buffers_[index].data;
     b.bytes = bytes;
     b.sequence = sequence;
     b.firstSample = firstSample;

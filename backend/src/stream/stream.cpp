@@ -154,16 +154,17 @@ void Stream::run()
 void Stream::publish(const FilledBuffer &filled)
 {
     const std::size_t frames = pool_->layout()->frameCount(filled.bytes);
-    const bool discontinuity = filled.lostSamplesBefore > 0;
-    if (discontinuity) {
+    const bool discontinuity = filled.lostSamplesBefore > 0 || filled.discontinuity;
+    if (filled.lostSamplesBefore > 0) {
         sourceOverruns_.fetch_add(1, std::memory_order_relaxed);
         lostSamples_.fetch_add(filled.lostSamplesBefore, std::memory_order_relaxed);
-        discontinuities_.fetch_add(1, std::memory_order_relaxed);
     }
+    if (discontinuity)
+        discontinuities_.fetch_add(1, std::memory_order_relaxed);
     const std::uint64_t first = nextSample_ + filled.lostSamplesBefore;
     nextSample_ = first + frames;
     BlockRef block = pool_->publish(filled.index, filled.bytes, nextSequence_++, first,
-                                    monotonicNs(), discontinuity);
+                                    monotonicNs(), discontinuity, filled.data);
     // bytes before blocks (release), read in the opposite order by stats() (acquire): a
     // snapshot never counts a block whose bytes it has not counted.
     bytes_.fetch_add(filled.bytes, std::memory_order_relaxed);
