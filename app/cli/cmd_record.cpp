@@ -96,8 +96,10 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
                                          "TEXT");
     const QCommandLineOption sync("sync", "fdatasync the data before every metadata update "
                                   "(about once a second): slower, survives power loss.");
+    // The recorder must hold fewer blocks than the pool: one that may hold them all starves
+    // the device (whose losses a DMABUF stream cannot see) instead of counting overruns.
     const QCommandLineOption queue("queue", "Blocks the recorder may hold while the disk catches "
-                                   "up. Default 64.", "N", "64");
+                                   "up; less than --blocks. Default 32.", "N", "32");
     cmd.addOption(outDir);
     cmd.addOption(name);
     cmd.addOption(bytes);
@@ -107,6 +109,8 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     cmd.addOption(sync);
     cmd.addOption(queue);
     StreamOptions opts("0");
+    opts.blocks.setDescription("Blocks in the pool. Default 64.");
+    opts.blocks.setDefaultValue("64");
     opts.seconds.setDescription("Stop after this many seconds of samples; 0 = no limit "
                                 "(until Ctrl-C). Default 0.");
     opts.addTo(cmd);
@@ -114,6 +118,10 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
         return ExitOk;
     const QString key = cmd.positional(1, 1).at(0);
     const StreamConfig config = opts.config(cmd.parser());
+    if (parseInteger("queue", cmd.parser().value(queue), 1, 1 << 16) >= config.blockCount)
+        throw UsageError(QString("--queue %1 must be less than --blocks %2")
+                             .arg(cmd.parser().value(queue))
+                             .arg(config.blockCount));
 
     RecordingOptions o;
     o.directory = cmd.parser().value(outDir).toStdString();
@@ -126,7 +134,7 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     o.description = cmd.parser().value(description).toStdString();
     o.syncData = cmd.parser().isSet(sync);
     o.queueDepth = static_cast<std::size_t>(
-        parseInteger("queue", cmd.parser().value(queue), 2, 1 << 16));
+        parseInteger("queue", cmd.parser().value(queue), 1, 1 << 16));
     if (cmd.parser().isSet(rate)) {
         bool ok = false;
         o.sampleRate = cmd.parser().value(rate).toDouble(&ok);

@@ -337,6 +337,9 @@ bool RecorderInstrument::startRecording()
     for (const QString &id : std::as_const(settings_.channels))
         o.channels.push_back(id.toStdString());
     o.sampleRate = device().sampleRate;
+    // Half the app's pool (StreamRegistry::configFor: 16 blocks of ~10 ms): a recorder that
+    // may hold every block starves the device instead of counting its overruns.
+    o.queueDepth = kQueueDepth;
     o.device.device = device().displayName().toStdString();
     o.device.deviceId = device().id.toStdString();
     o.device.uri = device().uri.toStdString();

@@ -42,6 +42,7 @@ class RecorderInstrument final : public plugin::Instrument
 
 public:
     static constexpr int kProgressIntervalMs = 250; // readable, not flickering
+    static constexpr std::size_t kQueueDepth = 8;   // blocks the writer may hold
 
     RecorderInstrument(plugin::InstrumentHost &host, const plugin::DeviceDescription &device,
                        QWidget *parent = nullptr);

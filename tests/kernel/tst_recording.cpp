@@ -111,6 +111,7 @@ private slots:
         DmabufStream stream("iio-sim-adc");
         RecordingOptions o = options(tmp_.path(), "counter", kRate);
         o.limits.seconds = double(kFrames) / kRate;
+        o.queueDepth = 32; // half the pool: the driver always has blocks
         SigmfWriter writer(o);
         writer.start(stream);
         stream.start(counterConfig(16384, 64));
@@ -261,7 +262,7 @@ private slots:
         cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         cli.start(QStringLiteral(DMASCOPE_CLI),
                   {"--uri", "local:", "record", "iio-sim-adc", "--channels", "voltage1,voltage3",
-                   "--block-size", "4096", "--blocks", "32", "--path", "dmabuf",
+                   "--block-size", "4096", "--path", "dmabuf",
                    "--set", "sampling_frequency=200000", "--set", "voltage1/waveform=counter",
                    "--out", dir, "--name", "killed"});
         QVERIFY(cli.waitForStarted());
