@@ -6,6 +6,7 @@
 // float recordings converted to int32.
 #include "dmascope/counter_check.h"
 #include "dmascope/playback_stream.h"
+#include "sigmf_fixture.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -14,17 +15,11 @@
 #include <cstring>
 
 using namespace dmascope;
+using namespace sigmf_fixture;
 
 namespace {
 
 constexpr std::size_t kBlock = 1000;
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-}
 
 // `frames` frames; captures at `captureStarts` with global indices `globals` (the counter
 // follows the global index, as it did on the device).
@@ -56,10 +51,7 @@ QString makeRecording(const QTemporaryDir &dir, std::uint64_t frames,
         std::memcpy(data.data() + i * 4, &pos, 2);
         std::memcpy(data.data() + i * 4 + 2, &counter, 2);
     }
-    const QString base = dir.filePath("rec");
-    writeFile(base + ".sigmf-meta", QByteArray::fromStdString(m.toJson()));
-    writeFile(base + ".sigmf-data", data);
-    return base;
+    return writeRecording(dir.filePath("rec"), m, data);
 }
 
 StreamConfig config(std::size_t samplesPerBlock = kBlock, unsigned blocks = 8,

@@ -5,43 +5,19 @@
 // update); errors that name the file.
 #include "dmascope/record/sigmf_recording.h"
 #include "dmascope/system_error.h"
+#include "sigmf_fixture.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <bit>
-#include <cstring>
 
 using namespace dmascope;
+using namespace sigmf_fixture;
 
 namespace {
 
 const QString kValid = QStringLiteral(DMASCOPE_TEST_DATA_DIR "/sigmf/valid");
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
-
-template <typename T> void append(QByteArray &out, T value, bool bigEndian = false)
-{
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    if (bigEndian)
-        std::reverse(bytes, bytes + sizeof(T));
-    out.append(bytes, sizeof(T));
-}
 
 // A dmascope-style recording: voltage0 le:s16/16>>0 and voltage3 le:s12/16>>4 (offset 2,
 // scale 0.5), `frames` frames whose voltage3 holds the frame index (12-bit, shifted).
