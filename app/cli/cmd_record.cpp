@@ -162,6 +162,7 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     o.device.uri = ctx->uri();
     o.device.deviceAttributes = readDeviceAttributes(*ctx, dev);
 
+    const double sampleRate = o.sampleRate;
     const std::unique_ptr<Stream> stream = ctx->createStream(dev);
     SigmfWriter writer(std::move(o));
     writer.start(*stream); // subscribes before the stream starts: the first block is recorded
@@ -175,7 +176,7 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     if (!globals.json)
         out(QString("recording %1 (%2) at %3 Hz, path %4, to %5")
                 .arg(q(dev.id), q(dev.name))
-                .arg(writer.meta().sampleRate > 0 ? writer.meta().sampleRate : 0)
+                .arg(sampleRate)
                 .arg(q(stream->stats().path), q(first.dataPath)));
 
     ProgressLine progress(globals);

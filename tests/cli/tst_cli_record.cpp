@@ -44,8 +44,7 @@ private slots:
         const Run r = cli(record(dir, {"--name", "take", "--samples", "50000", "--channels",
                                        "voltage0,voltage3", "--progress"}));
         EXPECT_EXIT(r, 0);
-        QVERIFY2(r.out.contains("recording iio-sim-adc") || r.out.contains("recording sim:"),
-                 qPrintable(r.out));
+        QVERIFY2(r.out.contains("(iio-sim-adc) at 100000 Hz"), qPrintable(r.out));
         QVERIFY2(r.out.contains("sample limit reached"), qPrintable(r.out));
         QVERIFY2(r.out.contains(QDir(dir).filePath("take.sigmf-data")), qPrintable(r.out));
         const auto rec = dmascope::SigmfRecording::open(QDir(dir).filePath("take").toStdString());
