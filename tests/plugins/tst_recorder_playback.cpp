@@ -132,6 +132,18 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(near(shownLevel(*scope), kSecondMv), 10000);
         QVERIFY(stream->position() > change_);
 
+        // Pause: the position and the scope stand still.
+        bar->togglePlay();
+        QCOMPARE(stream->playbackState(), PlaybackState::Paused);
+        QTest::qWait(300); // captures already queued may still arrive
+        const std::uint64_t pausedAt = stream->position();
+        const std::uint64_t pausedSequence = sequence(*scope);
+        QTest::qWait(500);
+        QCOMPARE(stream->position(), pausedAt);
+        QCOMPARE(sequence(*scope), pausedSequence);
+        bar->togglePlay();
+        QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+
         // Loop: from near the end, playback wraps to the start (the first level again).
         bar->setSpeed(1);
         bar->setLoop(true);
@@ -153,6 +165,28 @@ private slots:
         bar->togglePlay();
         QTRY_VERIFY_WITH_TIMEOUT(sequence(*scope) > last, 10000);
         QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+    }
+
+    void theSessionReopensTheRecordingWithItsInstrument()
+    {
+        MainWindowOptions o;
+        o.startUri = QStringLiteral("sim:");
+        o.settingsFile = tmp_.filePath(QStringLiteral("session.ini"));
+        {
+            MainWindow w(plugins_, o);
+            QString error;
+            QVERIFY2(w.openRecording(path_, &error), qPrintable(error));
+            QCOMPARE(w.instruments().size(), 1);
+            w.saveSettings();
+        }
+        MainWindow again(plugins_, o);
+        again.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!again.instruments().isEmpty(), 10000);
+        auto *scope = qobject_cast<ScopeInstrument *>(again.instruments().front());
+        QVERIFY(scope);
+        QVERIFY(scope->device().isRecording());
+        QCOMPARE(scope->device().id, path_);
+        QTRY_VERIFY_WITH_TIMEOUT(!std::isnan(shownLevel(*scope)), 10000);
     }
 
     void aMalformedRecordingIsRefusedWithTheReadersMessage()
