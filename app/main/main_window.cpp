@@ -377,7 +377,11 @@ void MainWindow::openDefaultOn(const DeviceDescription &device)
                           6000);
         return;
     }
-    openInstrument(*offers.front(), device);
+    // A viewer, not a tool such as the Recorder, unless tools are all there is.
+    const auto viewer = std::find_if(offers.begin(), offers.end(), [](const PluginSpec *s) {
+        return s->metadata.defaultInstrument;
+    });
+    openInstrument(**(viewer != offers.end() ? viewer : offers.begin()), device);
 }
 
 Instrument *MainWindow::openInstrument(const PluginSpec &spec, const DeviceDescription &device,

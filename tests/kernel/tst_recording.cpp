@@ -153,7 +153,7 @@ private slots:
         const QString img = tmp_.filePath(QStringLiteral("disk.img"));
         const QString mnt = tmp_.filePath(QStringLiteral("ext4"));
         QVERIFY(QDir().mkpath(mnt));
-        QCOMPARE(run(QStringLiteral("modprobe loop && modprobe ext4 && truncate -s 64M %1 && "
+        QCOMPARE(run(QStringLiteral("modprobe loop && modprobe ext4 && truncate -s 16M %1 && "
                                     "mkfs.ext4 -q %1 && mount -o loop %1 %2")
                          .arg(img, mnt)),
                  0);
@@ -163,7 +163,7 @@ private slots:
         devs_.adc.write("sampling_frequency", "200000");
         DmabufStream stream("iio-sim-adc");
         RecordingOptions o = options(mnt, "frozen", kRate);
-        o.limits.seconds = 4;
+        o.limits.seconds = 3;
         o.queueDepth = 4; // the recorder's own slack: small, so the freeze overruns it
         SigmfWriter writer(o);
         writer.start(stream);
@@ -173,7 +173,7 @@ private slots:
         const int fd = ::open(mnt.toLocal8Bit().constData(), O_RDONLY | O_DIRECTORY);
         QVERIFY(fd >= 0);
         QCOMPARE(::ioctl(fd, FIFREEZE, 0), 0);
-        std::this_thread::sleep_for(1500ms); // ~300,000 samples arrive meanwhile
+        std::this_thread::sleep_for(1000ms); // ~200,000 samples arrive meanwhile
         QCOMPARE(::ioctl(fd, FITHAW, 0), 0);
         ::close(fd);
         QVERIFY2(writer.wait(50'000), "the recording did not finish within 50 s");
