@@ -21,8 +21,11 @@ namespace dmascope {
 
 namespace {
 
-// A discontinuity rewrites the metadata at once, but not more often than this: a disk that is
-// slower than the device overruns on most blocks, and the metadata must not become the load.
+// A discontinuity rewrites the metadata before the block after the gap is written, so a crash
+// never leaves an undescribed gap in the data. Each rewrite costs O(annotations), so after
+// this many gaps (a disk far slower than the device) it happens at most every
+// kMinMetaIntervalNs and a crash may leave the last gaps of that interval undescribed.
+constexpr std::uint64_t kEagerDiscontinuities = 1000;
 constexpr std::int64_t kMinMetaIntervalNs = 100'000'000;
 // When the disk is full, the final metadata may not fit. The recording then gives up this
 // much of its tail to make room for it (the data file shrinks; tmpfs and ext4 free at once).
@@ -404,6 +407,14 @@ void SigmfWriter::run()
         stopReason = full ? "disk full" : "write error";
     };
 
+    // The metadata could not be updated: stop (the previous metadata stays valid).
+    auto failMeta = [&](int err) {
+        error = "could not update the metadata " + st.files.metaPath + " (" +
+                describeErrno(err) + "); the recording was stopped";
+        stopReason = (err == ENOSPC || err == EDQUOT) ? "disk full" : "write error";
+        publishProgress(RecordingState::Failed);
+    };
+
     // Wall-clock time of a block's first sample: it was published (monotonic timestamp) when
     // its last sample had arrived.
     auto blockStartRealNs = [&](const Block &block) {
@@ -452,7 +463,6 @@ void SigmfWriter::run()
     st.initialMetaWritten.set_value();
 
     bool stop = !error.empty();
-    int metaError = 0;
     while (!stop) {
         bool stopRequested;
         {
@@ -496,6 +506,13 @@ void SigmfWriter::run()
                 st.metaDirty = true;
             } else if (d->discontinuity || block.firstSample != st.nextSourceSample) {
                 addDiscontinuity(block, *d);
+                if (st.meta.captures.size() <= kEagerDiscontinuities ||
+                    monotonicNs() - st.lastMetaNs >= kMinMetaIntervalNs) {
+                    if (const int err = writeMeta()) {
+                        failMeta(err);
+                        break;
+                    }
+                }
             }
             const std::uint64_t frames =
                 std::min<std::uint64_t>(block.frames(), st.maxFrames - st.frames);
@@ -527,7 +544,7 @@ void SigmfWriter::run()
                 stop = true;
             }
         }
-        // Metadata: at once after a discontinuity (rate-limited), otherwise periodically.
+        // Metadata: periodically, and deferred discontinuity updates.
         const std::int64_t now = monotonicNs();
         const std::int64_t sinceMeta = now - st.lastMetaNs;
         const bool due =
@@ -536,14 +553,8 @@ void SigmfWriter::run()
              (st.frames != st.metaFrames &&
               sinceMeta >= std::int64_t{options_.metadataIntervalMs} * 1'000'000));
         if (due && !stop) {
-            metaError = writeMeta();
-            if (metaError) {
-                error = "could not update the metadata " + st.files.metaPath + " (" +
-                        describeErrno(metaError) + "); the recording was stopped";
-                stopReason = (metaError == ENOSPC || metaError == EDQUOT) ? "disk full"
-                                                                          : "write error";
-                publishProgress(RecordingState::Failed);
-                subscription_->unsubscribe();
+            if (const int err = writeMeta()) {
+                failMeta(err);
                 break;
             }
         }
