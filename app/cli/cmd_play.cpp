@@ -131,7 +131,10 @@ int exportRecording(const SigmfRecording &rec, const QString &kind, const QStrin
                    {"bytes", static_cast<qint64>(result.bytes)},
                    {"notes", notes}});
     } else {
-        out(QString("exported %1 samples (%2 bytes) to %3").arg(result.frames).arg(result.bytes).arg(path));
+        out(QString("exported %1 samples (%2 bytes) to %3")
+                .arg(result.frames)
+                .arg(result.bytes)
+                .arg(path));
         for (const std::string &n : result.notes)
             out("  note: " + q(n));
     }
@@ -148,16 +151,22 @@ int runPlay(const QStringList &args, GlobalOptions &globals)
                     "instruments use, printing MB/s, samples/s, blocks and discontinuities once "
                     "per second, until the end (or --seconds with --loop). With --export, writes "
                     "a range of it as WAV or CSV instead.");
-    const QCommandLineOption speed("speed", "Playback speed: 1 = the recording's rate, 0 = as "
-                                   "fast as possible. Default 1.", "X", "1");
+    const QCommandLineOption speed("speed",
+                                   "Playback speed: 1 = the recording's rate, 0 = as "
+                                   "fast as possible. Default 1.",
+                                   "X", "1");
     const QCommandLineOption loop("loop", "Start again at the end.");
-    const QCommandLineOption seconds("seconds", "Stop after this many seconds; 0 = at the end "
-                                     "of the recording (never with --loop). Default 0.", "S", "0");
+    const QCommandLineOption seconds("seconds",
+                                     "Stop after this many seconds; 0 = at the end "
+                                     "of the recording (never with --loop). Default 0.",
+                                     "S", "0");
     const QCommandLineOption seek("seek", "Start at this sample (frame). Default 0.", "N", "0");
     const QCommandLineOption exportKind("export", "Export instead of playing: wav or csv.", "KIND");
     const QCommandLineOption outFile({"o", "out"}, "The file --export writes.", "FILE");
-    const QCommandLineOption range("range", "Frames to export: FIRST:COUNT, FIRST: or :COUNT. "
-                                   "Default: all.", "RANGE", ":");
+    const QCommandLineOption range("range",
+                                   "Frames to export: FIRST:COUNT, FIRST: or :COUNT. "
+                                   "Default: all.",
+                                   "RANGE", ":");
     const QCommandLineOption wavFormat("wav-format", "pcm16, pcm32 or float32. Default pcm16.",
                                        "FORMAT", "pcm16");
     const QCommandLineOption blockSize("block-size", "Samples (frames) per block. Default 4096.",

@@ -28,7 +28,8 @@ std::vector<std::pair<std::string, std::string>> readDeviceAttributes(const Cont
     std::vector<std::pair<std::string, std::string>> out;
     for (const std::string &name : dev.attributes) {
         try {
-            out.emplace_back(name, ctx.readAttribute({dev.id, AttributeRef::Scope::Device, {}, name}));
+            out.emplace_back(name,
+                             ctx.readAttribute({dev.id, AttributeRef::Scope::Device, {}, name}));
         } catch (const std::exception &) {
         }
     }
@@ -79,27 +80,32 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
                     "disk cannot take in time are counted as overruns and annotated in the "
                     "metadata. Exit code 1 when the recording failed (disk full, write error); "
                     "the files then hold everything written before the error.");
-    const QCommandLineOption outDir({"o", "out"}, "Folder for the recording. Default: the current "
-                                    "directory.", "DIR", ".");
+    const QCommandLineOption outDir({"o", "out"},
+                                    "Folder for the recording. Default: the current "
+                                    "directory.",
+                                    "DIR", ".");
     const QCommandLineOption name("name",
                                   "File name or pattern: {device}, {date}, {time}, {datetime}. "
                                   "Default {device}-{datetime}.",
                                   "PATTERN", "{device}-{datetime}");
     const QCommandLineOption bytes("bytes", "Stop after this many data bytes. Default: no limit.",
                                    "N", "0");
-    const QCommandLineOption samples("samples",
-                                     "Stop after this many samples (frames). Default: no limit.",
-                                     "N", "0");
-    const QCommandLineOption rate("rate", "Sample rate in Hz for the metadata when the device "
-                                  "has no sampling_frequency attribute.", "HZ");
+    const QCommandLineOption samples(
+        "samples", "Stop after this many samples (frames). Default: no limit.", "N", "0");
+    const QCommandLineOption rate("rate",
+                                  "Sample rate in Hz for the metadata when the device "
+                                  "has no sampling_frequency attribute.",
+                                  "HZ");
     const QCommandLineOption description("description", "core:description of the recording.",
                                          "TEXT");
     const QCommandLineOption sync("sync", "fdatasync the data before every metadata update "
-                                  "(about once a second): slower, survives power loss.");
+                                          "(about once a second): slower, survives power loss.");
     // The recorder must hold fewer blocks than the pool: one that may hold them all starves
     // the device (whose losses a DMABUF stream cannot see) instead of counting overruns.
-    const QCommandLineOption queue("queue", "Blocks the recorder may hold while the disk catches "
-                                   "up; less than --blocks. Default 32.", "N", "32");
+    const QCommandLineOption queue("queue",
+                                   "Blocks the recorder may hold while the disk catches "
+                                   "up; less than --blocks. Default 32.",
+                                   "N", "32");
     cmd.addOption(outDir);
     cmd.addOption(name);
     cmd.addOption(bytes);
@@ -129,18 +135,18 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     o.limits.seconds = opts.secondsValue(cmd.parser());
     o.limits.bytes = static_cast<std::uint64_t>(
         parseInteger("bytes", cmd.parser().value(bytes), 0, std::numeric_limits<qint64>::max()));
-    o.limits.samples = static_cast<std::uint64_t>(
-        parseInteger("samples", cmd.parser().value(samples), 0, std::numeric_limits<qint64>::max()));
+    o.limits.samples = static_cast<std::uint64_t>(parseInteger(
+        "samples", cmd.parser().value(samples), 0, std::numeric_limits<qint64>::max()));
     o.description = cmd.parser().value(description).toStdString();
     o.syncData = cmd.parser().isSet(sync);
-    o.queueDepth = static_cast<std::size_t>(
-        parseInteger("queue", cmd.parser().value(queue), 1, 1 << 16));
+    o.queueDepth =
+        static_cast<std::size_t>(parseInteger("queue", cmd.parser().value(queue), 1, 1 << 16));
     if (cmd.parser().isSet(rate)) {
         bool ok = false;
         o.sampleRate = cmd.parser().value(rate).toDouble(&ok);
         if (!ok || !(o.sampleRate > 0))
-            throw UsageError(QString("--rate: '%1' is not a rate in Hz above 0")
-                                 .arg(cmd.parser().value(rate)));
+            throw UsageError(
+                QString("--rate: '%1' is not a rate in Hz above 0").arg(cmd.parser().value(rate)));
     }
 
     const bool limited = o.limits.seconds > 0 || o.limits.bytes > 0 || o.limits.samples > 0;

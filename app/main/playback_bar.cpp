@@ -46,9 +46,9 @@ PlaybackBar::PlaybackBar(QWidget *parent) : QToolBar(tr("Playback"), parent)
             [this] { seekToFraction(double(slider_->value()) / kSliderSteps); });
     connect(slider_, &QSlider::actionTriggered, this, [this](int action) {
         if (action != QAbstractSlider::SliderMove && !syncing_)
-            QMetaObject::invokeMethod(this, [this] {
-                seekToFraction(double(slider_->value()) / kSliderSteps);
-            }, Qt::QueuedConnection); // the slider's value is updated after this signal
+            QMetaObject::invokeMethod(
+                this, [this] { seekToFraction(double(slider_->value()) / kSliderSteps); },
+                Qt::QueuedConnection); // the slider's value is updated after this signal
     });
     addWidget(slider_);
 
@@ -69,7 +69,8 @@ PlaybackBar::PlaybackBar(QWidget *parent) : QToolBar(tr("Playback"), parent)
     speed_->setObjectName(QStringLiteral("playbackSpeed"));
     speed_->setToolTip(tr("Playback speed relative to the recording's sample rate"));
     for (double s : kSpeeds)
-        speed_->addItem(s == PlaybackStream::kUnpaced ? tr("max") : QStringLiteral("%1×").arg(s), s);
+        speed_->addItem(s == PlaybackStream::kUnpaced ? tr("max") : QStringLiteral("%1×").arg(s),
+                        s);
     connect(speed_, &QComboBox::activated, this,
             [this](int index) { setSpeed(speed_->itemData(index).toDouble()); });
     addWidget(speed_);

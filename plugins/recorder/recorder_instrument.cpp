@@ -54,8 +54,19 @@ QString q(const std::string &s)
 
 constexpr auto kErrorStyle = "color: #e0531e; font-weight: bold";
 
-enum Column { ColName, ColStarted, ColDevice, ColRate, ColChannels, ColLength, ColSize, ColGaps,
-              ColStatus, ColumnCount };
+enum Column
+{
+    ColName,
+    ColStarted,
+    ColDevice,
+    ColRate,
+    ColChannels,
+    ColLength,
+    ColSize,
+    ColGaps,
+    ColStatus,
+    ColumnCount
+};
 
 } // namespace
 
@@ -208,9 +219,9 @@ void RecorderInstrument::buildUi()
     auto *lv = new QVBoxLayout(listBox);
     table_ = new QTableWidget(0, ColumnCount, listBox);
     table_->setObjectName(QStringLiteral("recorderRecordings"));
-    table_->setHorizontalHeaderLabels({tr("Name"), tr("Started (UTC)"), tr("Device"),
-                                       tr("Rate"), tr("Channels"), tr("Length"), tr("Size"),
-                                       tr("Gaps"), tr("Status")});
+    table_->setHorizontalHeaderLabels({tr("Name"), tr("Started (UTC)"), tr("Device"), tr("Rate"),
+                                       tr("Channels"), tr("Length"), tr("Size"), tr("Gaps"),
+                                       tr("Status")});
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -314,9 +325,8 @@ bool RecorderInstrument::startRecording()
     };
     if (!stream_)
         return refuse(tr("No stream: %1").arg(streamError_));
-    if (!channelBoxes_.isEmpty() &&
-        std::none_of(channelBoxes_.begin(), channelBoxes_.end(),
-                     [](const QCheckBox *b) { return b->isChecked(); }))
+    if (!channelBoxes_.isEmpty() && std::none_of(channelBoxes_.begin(), channelBoxes_.end(),
+                                                 [](const QCheckBox *b) { return b->isChecked(); }))
         return refuse(tr("Choose at least one channel to record"));
     if (!(device().sampleRate > 0))
         return refuse(tr("%1 does not report its sample rate; a recording needs it")
@@ -398,10 +408,10 @@ void RecorderInstrument::updateProgress()
         break;
     }
     duration_->setText(secondsText(p.seconds));
-    size_->setText(tr("%1 (%2 samples)").arg(bytesText(static_cast<double>(p.bytes))).arg(p.frames));
-    rate_->setText(active || p.elapsed > 0
-                       ? tr("%1/s").arg(bytesText(p.megabytesPerSecond * 1e6))
-                       : QString());
+    size_->setText(
+        tr("%1 (%2 samples)").arg(bytesText(static_cast<double>(p.bytes))).arg(p.frames));
+    rate_->setText(active || p.elapsed > 0 ? tr("%1/s").arg(bytesText(p.megabytesPerSecond * 1e6))
+                                           : QString());
     const double freeBytes =
         active ? static_cast<double>(p.freeDiskBytes)
                : static_cast<double>(QStorageInfo(settings_.effectiveFolder()).bytesAvailable());
@@ -428,10 +438,10 @@ void RecorderInstrument::updateProgress()
         if (p.state == RecordingState::Failed)
             showError(q(p.error));
         else
-            host_.showStatusMessage(tr("Recorded %1 to %2 (%3)")
-                                        .arg(secondsText(p.seconds), q(p.dataPath),
-                                             q(p.stopReason)),
-                                    8000);
+            host_.showStatusMessage(
+                tr("Recorded %1 to %2 (%3)")
+                    .arg(secondsText(p.seconds), q(p.dataPath), q(p.stopReason)),
+                8000);
         refreshRecordings();
         emit recordingFinished();
     }

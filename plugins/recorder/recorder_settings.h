@@ -13,8 +13,8 @@ namespace dmascope::recorder {
 
 struct RecorderSettings
 {
-    QStringList channels;   // channel ids to record; empty: every input scan channel
-    QString folder;         // where recordings go; empty: defaultFolder()
+    QStringList channels; // channel ids to record; empty: every input scan channel
+    QString folder;       // where recordings go; empty: defaultFolder()
     QString namePattern = QStringLiteral("{device}-{date}-{time}");
     double limitSeconds = 0;        // 0: no duration limit
     std::uint64_t limitBytes = 0;   // 0: no size limit (data file bytes)

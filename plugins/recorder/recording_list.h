@@ -15,11 +15,11 @@ namespace dmascope::recorder {
 
 struct RecordingEntry
 {
-    QString name;      // NAME (the file name without .sigmf-meta)
-    QString metaPath;  // absolute path of NAME.sigmf-meta
-    QString error;     // why it cannot be read; empty when the fields below are valid
-    QString device;    // iio:device, else core:hw
-    QString started;   // core:datetime of the first capture (ISO 8601 UTC), may be empty
+    QString name;       // NAME (the file name without .sigmf-meta)
+    QString metaPath;   // absolute path of NAME.sigmf-meta
+    QString error;      // why it cannot be read; empty when the fields below are valid
+    QString device;     // iio:device, else core:hw
+    QString started;    // core:datetime of the first capture (ISO 8601 UTC), may be empty
     QDateTime modified; // of the data file (of the meta file when there is no data file)
     double sampleRate = 0;
     unsigned channels = 0;
@@ -27,9 +27,9 @@ struct RecordingEntry
     std::uint64_t frames = 0;
     std::uint64_t dataBytes = 0;
     double seconds = 0;
-    std::size_t gaps = 0;            // annotated discontinuities (overruns)
-    std::uint64_t lostSamples = 0;   // samples those gaps lost
-    QStringList warnings;            // what the reader tolerated (an unclosed recording, ...)
+    std::size_t gaps = 0;          // annotated discontinuities (overruns)
+    std::uint64_t lostSamples = 0; // samples those gaps lost
+    QStringList warnings;          // what the reader tolerated (an unclosed recording, ...)
 
     bool ok() const { return error.isEmpty(); }
 };

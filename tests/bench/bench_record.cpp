@@ -54,8 +54,8 @@ double since(Clock::time_point t0)
 
 struct Figure
 {
-    double mbPerSec = 0;   // 1 MB = 1e6 bytes
-    double cpuPerGiB = 0;  // CPU seconds per GiB written
+    double mbPerSec = 0;  // 1 MB = 1e6 bytes
+    double cpuPerGiB = 0; // CPU seconds per GiB written
     std::string note;
 };
 
@@ -150,9 +150,8 @@ int benchDisk(const std::string &dir, std::size_t mib)
     // runs (the machine is shared: single runs scatter).
     runDd(dir, blocks, true);
     const auto median = [](std::vector<Figure> v) {
-        std::sort(v.begin(), v.end(), [](const Figure &a, const Figure &b) {
-            return a.mbPerSec < b.mbPerSec;
-        });
+        std::sort(v.begin(), v.end(),
+                  [](const Figure &a, const Figure &b) { return a.mbPerSec < b.mbPerSec; });
         return v[v.size() / 2];
     };
     for (const bool fsyncAtEnd : {false, true}) {
@@ -200,7 +199,8 @@ Probe probe(const IioSysfsDevice &adc, const std::string &dir, unsigned rate, do
         // the guest's DMABUF cycle itself fell behind.
         o.queueDepth = 32;
         StreamConfig c;
-        c.samplesPerBlock = std::max<std::size_t>(4096, std::size_t(rate / 50) & ~std::size_t(1023));
+        c.samplesPerBlock =
+            std::max<std::size_t>(4096, std::size_t(rate / 50) & ~std::size_t(1023));
         c.blockCount = 96;
         c.path = PathPreference::Dmabuf;
         SigmfWriter writer(o);
@@ -245,8 +245,8 @@ int benchVm(const std::string &dir, double seconds)
                     p.error.empty() ? "" : ": ", p.error.c_str());
         std::fflush(stdout);
     };
-    const std::vector<unsigned> rates = {250'000, 500'000, 1'000'000, 2'000'000, 4'000'000,
-                                         8'000'000, 16'000'000};
+    const std::vector<unsigned> rates = {250'000,   500'000,   1'000'000, 2'000'000,
+                                         4'000'000, 8'000'000, 16'000'000};
     std::size_t best = 0;
     bool any = false;
     for (std::size_t i = 0; i < rates.size(); ++i) {

@@ -22,9 +22,9 @@ QJsonObject json(const Run &r);
 
 } // namespace clitest
 
-#define EXPECT_EXIT(run, code)                                                                    \
-    QVERIFY2((run).exitCode == (code),                                                            \
-             qPrintable(QString("exit %1, expected %2\nstdout: %3\nstderr: %4")                   \
-                            .arg((run).exitCode)                                                  \
-                            .arg(code)                                                            \
+#define EXPECT_EXIT(run, code)                                                                     \
+    QVERIFY2((run).exitCode == (code),                                                             \
+             qPrintable(QString("exit %1, expected %2\nstdout: %3\nstderr: %4")                    \
+                            .arg((run).exitCode)                                                   \
+                            .arg(code)                                                             \
                             .arg((run).out, (run).err)))

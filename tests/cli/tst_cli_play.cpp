@@ -22,9 +22,9 @@ private slots:
     void initTestCase()
     {
         QVERIFY(tmp_.isValid());
-        const Run r = cli({"--uri", "sim:", "record", "iio-sim-adc", "--out", tmp_.path(),
-                           "--name", "play", "--channels", "voltage0,voltage3", "--samples",
-                           "20000", "--set", "sampling_frequency=10000"});
+        const Run r = cli({"--uri", "sim:", "record", "iio-sim-adc", "--out", tmp_.path(), "--name",
+                           "play", "--channels", "voltage0,voltage3", "--samples", "20000", "--set",
+                           "sampling_frequency=10000"});
         EXPECT_EXIT(r, 0);
         rec_ = QDir(tmp_.path()).filePath("play.sigmf-meta");
     }
@@ -112,8 +112,8 @@ private slots:
         EXPECT_EXIT(cli({"play", rec_, "--speed", "fast"}), 2);
         EXPECT_EXIT(cli({"play", rec_, "--export", "mp3", "--out", tmp_.filePath("x")}), 2);
         EXPECT_EXIT(cli({"play", rec_, "--export", "csv"}), 2); // no --out
-        EXPECT_EXIT(cli({"play", rec_, "--export", "csv", "--range", "5", "--out",
-                         tmp_.filePath("y")}), 2);
+        EXPECT_EXIT(
+            cli({"play", rec_, "--export", "csv", "--range", "5", "--out", tmp_.filePath("y")}), 2);
     }
 };
 

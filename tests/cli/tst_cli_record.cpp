@@ -20,8 +20,9 @@ class TstCliRecord : public QObject
 
     QStringList record(const QString &dir, const QStringList &extra) const
     {
-        return QStringList{"--uri", "sim:", "record", "iio-sim-adc", "--out", dir,
-                           "--set", "sampling_frequency=100000"} + extra;
+        return QStringList{"--uri", "sim:", "record", "iio-sim-adc",
+                           "--out", dir,    "--set",  "sampling_frequency=100000"} +
+               extra;
     }
 
 private slots:
@@ -32,8 +33,8 @@ private slots:
         const Run r = cli({"record", "--help"});
         EXPECT_EXIT(r, 0);
         QVERIFY2(r.out.startsWith("Usage: dmascope-cli record"), qPrintable(r.out));
-        for (const char *o : {"--out", "--name", "--seconds", "--bytes", "--samples", "--channels",
-                              "--path"})
+        for (const char *o :
+             {"--out", "--name", "--seconds", "--bytes", "--samples", "--channels", "--path"})
             QVERIFY2(r.out.contains(o), o);
     }
 
@@ -67,9 +68,9 @@ private slots:
         QCOMPARE(j.value("samples").toInteger(), 1000);
         QCOMPARE(j.value("metaPath").toString(), QDir(dir).filePath("take-1.sigmf-meta"));
         QCOMPARE(j.value("overruns").toInteger(), 0);
-        QCOMPARE(dmascope::SigmfRecording::open(QDir(dir).filePath("take").toStdString())
-                     ->frameCount(),
-                 std::uint64_t(50000));
+        QCOMPARE(
+            dmascope::SigmfRecording::open(QDir(dir).filePath("take").toStdString())->frameCount(),
+            std::uint64_t(50000));
     }
 
     void durationAndSizeLimits()

@@ -16,9 +16,9 @@
 #include "dmascope/record/sigmf_writer.h"
 
 #include <QDir>
-#include <QScopeGuard>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,8 +76,11 @@ QString checkCounters(const SigmfRecording &rec, std::uint64_t first, std::uint6
         return QString::fromStdString(s16.error());
     if (s16.missing() != 0)
         return QStringLiteral("%1 samples missing in frames %2..%3 without an annotation")
-            .arg(s16.missing()).arg(first).arg(end);
-    const std::string mismatch = simtest::compareCounters(rec.frame(first), bytes, kFrameBytes, 0, 2);
+            .arg(s16.missing())
+            .arg(first)
+            .arg(end);
+    const std::string mismatch =
+        simtest::compareCounters(rec.frame(first), bytes, kFrameBytes, 0, 2);
     return QString::fromStdString(mismatch);
 }
 
@@ -139,7 +142,8 @@ private slots:
         QVERIFY(m.annotations.empty());
         QVERIFY(m.iio);
         QCOMPARE(m.iio->channels.size(), std::size_t{2});
-        QCOMPARE(QString::fromStdString(m.iio->channels[1].scanType), QStringLiteral("le:s12/16>>4"));
+        QCOMPARE(QString::fromStdString(m.iio->channels[1].scanType),
+                 QStringLiteral("le:s12/16>>4"));
         // From sample 0 (the writer subscribed before the stream started), every one in order.
         QCOMPARE(s16At(*rec, 0), std::uint16_t{0});
         const QString fault = checkCounters(*rec, 0, kFrames);
@@ -206,12 +210,13 @@ private slots:
             QVERIFY2(c.globalIndex, "capture without core:global_index");
             QCOMPARE(std::uint16_t(*c.globalIndex & 0xffff), s16At(*rec, c.sampleStart));
             const QString fault = checkCounters(*rec, c.sampleStart, end);
-            QVERIFY2(fault.isEmpty(), qPrintable(QStringLiteral("capture %1: %2").arg(i).arg(fault)));
+            QVERIFY2(fault.isEmpty(),
+                     qPrintable(QStringLiteral("capture %1: %2").arg(i).arg(fault)));
             if (i > 0) {
-                const auto gap = std::find_if(m.annotations.begin(), m.annotations.end(),
-                                              [&](const SigmfAnnotation &a) {
-                                                  return a.sampleStart == c.sampleStart && a.lostSamples;
-                                              });
+                const auto gap = std::find_if(
+                    m.annotations.begin(), m.annotations.end(), [&](const SigmfAnnotation &a) {
+                        return a.sampleStart == c.sampleStart && a.lostSamples;
+                    });
                 QVERIFY2(gap != m.annotations.end(), "a capture without its gap annotation");
                 QCOMPARE(*c.globalIndex - *m.captures[i - 1].globalIndex -
                              (c.sampleStart - m.captures[i - 1].sampleStart),
@@ -262,9 +267,8 @@ private slots:
         cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         cli.start(QStringLiteral(DMASCOPE_CLI),
                   {"--uri", "local:", "record", "iio-sim-adc", "--channels", "voltage1,voltage3",
-                   "--block-size", "4096", "--path", "dmabuf",
-                   "--set", "sampling_frequency=200000", "--set", "voltage1/waveform=counter",
-                   "--out", dir, "--name", "killed"});
+                   "--block-size", "4096", "--path", "dmabuf", "--set", "sampling_frequency=200000",
+                   "--set", "voltage1/waveform=counter", "--out", dir, "--name", "killed"});
         QVERIFY(cli.waitForStarted());
         const QString data = QDir(dir).filePath(QStringLiteral("killed.sigmf-data"));
         // Past the first metadata rewrites (about once a second) and well into the data.

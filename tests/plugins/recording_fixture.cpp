@@ -26,8 +26,8 @@ void SimSource::setDc(unsigned ch, double millivolts)
     stream->device()->setChannel(ch, s);
 }
 
-QString record(SimSource &source, const QString &folder, const QString &name,
-               std::uint64_t frames, const std::function<void()> &during, QString *error)
+QString record(SimSource &source, const QString &folder, const QString &name, std::uint64_t frames,
+               const std::function<void()> &during, QString *error)
 {
     RecordingOptions o;
     o.directory = folder.toStdString();

@@ -25,8 +25,7 @@ struct SimSource
 // Records `frames` frames of `source` (already started) into `folder`/`name`; `during` runs
 // on the calling thread once the recording has started (change the signal, ...). Returns the
 // meta path, or an empty string and a test failure message in *error.
-QString record(SimSource &source, const QString &folder, const QString &name,
-               std::uint64_t frames, const std::function<void()> &during = {},
-               QString *error = nullptr);
+QString record(SimSource &source, const QString &folder, const QString &name, std::uint64_t frames,
+               const std::function<void()> &during = {}, QString *error = nullptr);
 
 } // namespace rectest

@@ -83,12 +83,13 @@ private slots:
         source.setDc(0, kFirstMv);
         source.start(kRate);
         QString error;
-        path_ = rectest::record(source, tmp_.path(), QStringLiteral("levels"), kFrames,
-                                [&source] {
-                                    std::this_thread::sleep_for(std::chrono::milliseconds(800));
-                                    source.setDc(0, kSecondMv);
-                                },
-                                &error);
+        path_ = rectest::record(
+            source, tmp_.path(), QStringLiteral("levels"), kFrames,
+            [&source] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                source.setDc(0, kSecondMv);
+            },
+            &error);
         source.stream->stop();
         QVERIFY2(!path_.isEmpty(), qPrintable(error));
 
