@@ -12,6 +12,8 @@ int runAttr(const QStringList &args, GlobalOptions &globals);
 int runStream(const QStringList &args, GlobalOptions &globals);
 int runCheck(const QStringList &args, GlobalOptions &globals);
 int runBench(const QStringList &args, GlobalOptions &globals);
+int runSpectrum(const QStringList &args, GlobalOptions &globals);
+int runRelay(const QStringList &args, GlobalOptions &globals);
 int runRecord(const QStringList &args, GlobalOptions &globals);
 int runPlay(const QStringList &args, GlobalOptions &globals);
 

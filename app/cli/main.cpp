@@ -28,6 +28,9 @@ const Command kCommands[] = {
      runStream},
     {"check", "counter-waveform integrity check (lost/duplicated/reordered samples)", runCheck},
     {"bench", "throughput table over paths and block sizes", runBench},
+    {"spectrum", "peak frequency and level, SNR, SFDR, THD, SINAD, ENOB of a channel",
+     runSpectrum},
+    {"relay", "zero-copy relay of a local ADC to a local DAC (shared DMABUFs)", runRelay},
     {"record", "record a device to SigMF files, with a progress line", runRecord},
     {"play", "describe and play back a SigMF recording, or export it as WAV/CSV", runPlay},
 };

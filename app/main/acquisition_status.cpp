@@ -3,6 +3,7 @@
 #include "dmascope/stream.h"
 
 #include <cmath>
+#include <iterator>
 
 namespace dmascope::app {
 
@@ -10,16 +11,21 @@ QString formatRate(double value, const QString &unit)
 {
     static const struct { double scale; const char *prefix; } kPrefixes[] = {
         {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
-    for (const auto &p : kPrefixes) {
-        if (std::abs(value) >= p.scale || p.scale == 1) {
-            const double v = value / p.scale;
-            const int decimals = std::abs(v) >= 100 ? 0 : std::abs(v) >= 10 ? 1 : 2;
-            return QStringLiteral("%1 %2%3")
-                .arg(QString::number(v, 'f', p.scale == 1 && v == std::floor(v) ? 0 : decimals),
-                     QLatin1String(p.prefix), unit);
-        }
+    constexpr int kCount = static_cast<int>(std::size(kPrefixes));
+    int k = 0; // the largest prefix with a mantissa >= 1
+    while (k < kCount - 1 && std::abs(value) < kPrefixes[k].scale)
+        ++k;
+    const auto decimalsFor = [](double v) { return std::abs(v) >= 100 ? 0 : std::abs(v) >= 10 ? 1 : 2; };
+    double v = value / kPrefixes[k].scale;
+    // 999.9996e3 would print as "1000 k": one prefix up instead ("1.00 M").
+    const double shown = std::round(std::abs(v) * std::pow(10.0, decimalsFor(v))) / std::pow(10.0, decimalsFor(v));
+    if (shown >= 1000 && k > 0) {
+        --k;
+        v = value / kPrefixes[k].scale;
     }
-    return {};
+    const bool whole = kPrefixes[k].scale == 1 && v == std::floor(v);
+    return QStringLiteral("%1 %2%3")
+        .arg(QString::number(v, 'f', whole ? 0 : decimalsFor(v)), QLatin1String(kPrefixes[k].prefix), unit);
 }
 
 AcquisitionStatus describeAcquisition(const StreamStats &stats)

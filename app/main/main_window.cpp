@@ -228,6 +228,8 @@ void MainWindow::buildStatusBar()
         l->setObjectName(QLatin1String(name));
         l->setToolTip(tip);
         l->setContentsMargins(6, 0, 6, 0);
+        // Room for the widest reading ("999.9 MS/s"), so the bar does not jitter or clip.
+        l->setMinimumWidth(l->fontMetrics().horizontalAdvance(QStringLiteral("999.9 MB/s")) + 12);
         statusBar()->addPermanentWidget(l);
         return l;
     };

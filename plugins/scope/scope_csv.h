@@ -1,5 +1,5 @@
-// CSV export of the capture the plot shows. Values go back from the plot's axis (the reference
-// channel's volts) to each channel's physical units.
+// CSV export of the capture the plot shows, in each channel's physical units (the snapshot's
+// values; CsvChannel's gain and bias convert from other plotted units when needed).
 // When the view is zoomed in to individual samples those are written (time, one column per
 // channel); otherwise the plot shows a min/max envelope per pixel column and that is what is
 // written (time, min and max per channel), so the file always matches the screen.

@@ -1,18 +1,14 @@
-// The oscilloscope's consumer thread: pops the stream's lossy subscription, hands each block to
-// the SnapshotProducer (which triggers and condenses it on its own worker) and, a few times a
-// second, measures the newest block. It never touches widgets: layout changes and measurements
-// reach the GUI thread as queued signals, rate-limited, and the producer's snapshots go through
-// the FramePacer.
+// The oscilloscope's consumer thread: pops the stream's lossy subscription and hands each block to
+// the SnapshotProducer (which triggers, condenses and measures it on its own worker). It never
+// touches widgets: layout changes reach the GUI thread as queued signals, and the producer's
+// snapshots go through the FramePacer.
 #pragma once
-
-#include "dmascope/dsp/measurements.h"
 
 #include <QObject>
 
 #include <atomic>
 #include <memory>
 #include <thread>
-#include <vector>
 
 namespace dmascope {
 class Subscription;
@@ -25,22 +21,11 @@ class SnapshotProducer;
 
 namespace dmascope::scope {
 
-struct ChannelMeasurement
-{
-    std::size_t channel = 0; // layout index
-    dsp::Measurements values;
-};
-
 class ScopeFeeder final : public QObject
 {
     Q_OBJECT
 
 public:
-    // Measurements use at most this many samples of the newest block: their cost stays bounded
-    // whatever the block size (the snapshot path handles the long records).
-    static constexpr std::size_t kMaxMeasuredSamples = 1 << 16;
-    static constexpr int kMeasureIntervalMs = 200;
-
     // `producer` must outlive the feeder (stop() joins the thread).
     ScopeFeeder(std::shared_ptr<Subscription> subscription, ui::SnapshotProducer *producer,
                 QObject *parent = nullptr);
@@ -54,14 +39,12 @@ public:
     bool paused() const { return paused_.load(std::memory_order_relaxed); }
     // The producer is configured for this layout (set by the GUI after layoutChanged).
     void setConfiguredLayout(std::shared_ptr<const ScanLayout> layout);
-    void setSampleRate(double hz) { sampleRate_.store(hz, std::memory_order_relaxed); }
 
     std::uint64_t blocksSubmitted() const { return submitted_.load(std::memory_order_relaxed); }
 
 signals:
     // Queued to the GUI thread.
     void layoutChanged(std::shared_ptr<const dmascope::ScanLayout> layout);
-    void measured(const std::vector<dmascope::scope::ChannelMeasurement> &results);
     void ended(const QString &reason);
 
 private:
@@ -72,7 +55,6 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> paused_{false};
-    std::atomic<double> sampleRate_{0.0};
     std::atomic<std::uint64_t> submitted_{0};
     // Written by the GUI thread, read by the feeder: the layout the producer is configured for.
     std::atomic<std::shared_ptr<const ScanLayout>> configured_;
@@ -81,4 +63,3 @@ private:
 } // namespace dmascope::scope
 
 Q_DECLARE_METATYPE(std::shared_ptr<const dmascope::ScanLayout>)
-Q_DECLARE_METATYPE(std::vector<dmascope::scope::ChannelMeasurement>)

@@ -16,6 +16,7 @@
 #include <QColorDialog>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -79,6 +80,12 @@ struct Quantity
 const Quantity kQuantities[] = {
     {"Frequency", "Hz", [](const dsp::Measurements &m) { return m.frequency; },
      [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.frequency; }},
+    {"Period", "s", [](const dsp::Measurements &m) { return m.period; },
+     [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.period; }},
+    {"Min", "V", [](const dsp::Measurements &m) { return std::optional(m.min); },
+     [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.min; }},
+    {"Max", "V", [](const dsp::Measurements &m) { return std::optional(m.max); },
+     [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.max; }},
     {"Pk-Pk", "V", [](const dsp::Measurements &m) { return std::optional(m.peakToPeak); },
      [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.peakToPeak; }},
     {"Mean", "V", [](const dsp::Measurements &m) { return std::optional(m.mean); },
@@ -90,6 +97,8 @@ const Quantity kQuantities[] = {
      [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.dutyCycle; }},
     {"Rise", "s", [](const dsp::Measurements &m) { return m.riseTime; },
      [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.riseTime; }},
+    {"Fall", "s", [](const dsp::Measurements &m) { return m.fallTime; },
+     [](const dsp::MeasurementStats &s) -> const dsp::RunningStats & { return s.fallTime; }},
 };
 
 } // namespace
@@ -113,15 +122,14 @@ ScopeInstrument::ScopeInstrument(plugin::InstrumentHost &host,
     subscription_ = stream_->subscribe(SubscriptionKind::Lossy);
     feeder_ = std::make_unique<ScopeFeeder>(subscription_, producer_);
     connect(feeder_.get(), &ScopeFeeder::layoutChanged, this, &ScopeInstrument::onLayout);
-    connect(feeder_.get(), &ScopeFeeder::measured, this, &ScopeInstrument::onMeasured);
     connect(feeder_.get(), &ScopeFeeder::ended, this, [this](const QString &reason) {
         triggerStatus_->setText(reason.isEmpty() ? tr("Stream stopped")
                                                  : tr("Stream ended: %1").arg(reason));
     });
-    feeder_->setSampleRate(device.sampleRate);
     feeder_->start();
 
-    // The trigger status and, when the device did not say, the stream's measured rate.
+    // The trigger status, the newest measured capture, the cursor panel and, when the device did
+    // not say, the stream's measured rate.
     auto *timer = new QTimer(this);
     timer->setInterval(200);
     connect(timer, &QTimer::timeout, this, [this] {
@@ -129,11 +137,16 @@ ScopeInstrument::ScopeInstrument(plugin::InstrumentHost &host,
             const double r = stream_->stats().samplesPerSecond;
             if (r > 0 && std::abs(r - measuredRate_) > 0.01 * r) {
                 measuredRate_ = r;
-                feeder_->setSampleRate(r);
                 applyConfig();
             }
         }
         updateTriggerStatus();
+        const ui::RecordMeasurements m = producer_->measurements();
+        if (m.sequence != 0 && m.sequence != measuredSequence_) {
+            measuredSequence_ = m.sequence;
+            onMeasured(m);
+        }
+        updateCursorPanel();
     });
     timer->start();
 }
@@ -202,6 +215,60 @@ void ScopeInstrument::buildUi()
                             : plot_->exportPng(path);
         host_.showStatusMessage(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
     });
+    bar->addSeparator();
+    persistenceAction_ = bar->addAction(tr("Persistence"));
+    persistenceAction_->setObjectName(QStringLiteral("actionPersistence"));
+    persistenceAction_->setCheckable(true);
+    persistenceAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    persistenceAction_->setToolTip(tr("Intensity-graded persistence (Ctrl+Shift+P)"));
+    timeCursorsAction_ = bar->addAction(tr("Time cursors"));
+    timeCursorsAction_->setObjectName(QStringLiteral("actionTimeCursors"));
+    timeCursorsAction_->setCheckable(true);
+    timeCursorsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    timeCursorsAction_->setToolTip(tr("Two time cursors with Δt and 1/Δt (Ctrl+Shift+T)"));
+    valueCursorsAction_ = bar->addAction(tr("Value cursors"));
+    valueCursorsAction_->setObjectName(QStringLiteral("actionValueCursors"));
+    valueCursorsAction_->setCheckable(true);
+    valueCursorsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    valueCursorsAction_->setToolTip(tr("Two voltage cursors with ΔV (Ctrl+Shift+V)"));
+    QAction *autoscale = bar->addAction(tr("Autoscale"), this, [this] {
+        if (!autoscaleNow())
+            host_.showStatusMessage(tr("Autoscale: nothing measured yet"));
+    });
+    autoscale->setObjectName(QStringLiteral("actionAutoscale"));
+    autoscale->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    autoscale->setToolTip(tr("V/div, offset and timebase from the signal (Ctrl+Shift+A)"));
+    followAction_ = new QAction(tr("Follow signal"), this);
+    followAction_->setObjectName(QStringLiteral("actionFollow"));
+    followAction_->setCheckable(true);
+    followAction_->setToolTip(tr("Autoscale V/div whenever the signal leaves or underuses the screen"));
+    connect(persistenceAction_, &QAction::toggled, this, [this](bool on) {
+        settings_.persistence = on;
+        applyDisplay();
+    });
+    connect(followAction_, &QAction::toggled, this, [this](bool on) {
+        settings_.autoscale = on;
+        if (on)
+            autoscaleChannels(false);
+    });
+    connect(timeCursorsAction_, &QAction::toggled, this, [this](bool on) {
+        settings_.timeCursors = on;
+        if (on && settings_.timeCursor1 == settings_.timeCursor2) { // first use: 2nd and 8th division
+            const ui::ViewRange v = plot_->view();
+            settings_.timeCursor1 = v.t0 + 0.2 * (v.t1 - v.t0);
+            settings_.timeCursor2 = v.t0 + 0.8 * (v.t1 - v.t0);
+        }
+        applyDisplay();
+    });
+    connect(valueCursorsAction_, &QAction::toggled, this, [this](bool on) {
+        settings_.valueCursors = on;
+        if (on && settings_.valueCursor1 == settings_.valueCursor2) {
+            const ui::ViewRange v = plot_->view();
+            settings_.valueCursor1 = v.v0 + 0.25 * (v.v1 - v.v0);
+            settings_.valueCursor2 = v.v0 + 0.75 * (v.v1 - v.v0);
+        }
+        applyDisplay();
+    });
     for (QAction *a : bar->actions())
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     bar->addSeparator();
@@ -209,12 +276,25 @@ void ScopeInstrument::buildUi()
     triggerStatus_->setObjectName(QStringLiteral("triggerStatus"));
     bar->addWidget(triggerStatus_);
 
+    // Plot with the measurements under it (as on a bench scope), controls on the right.
     auto *split = new QSplitter(Qt::Horizontal, this);
     top->addWidget(split, 1);
-    plot_ = new ui::TimePlot(split);
+    auto *left = new QSplitter(Qt::Vertical, split);
+    plot_ = new ui::TimePlot(left);
     plot_->setObjectName(QStringLiteral("timePlot"));
     plot_->setView(viewFor(settings_));
-    split->addWidget(plot_);
+    left->addWidget(plot_);
+    split->addWidget(left);
+    connect(plot_, &ui::TimePlot::cursorsChanged, this, [this] {
+        if (syncing_)
+            return;
+        const ui::CursorReadout r = plot_->cursorReadout();
+        settings_.timeCursor1 = r.t1;
+        settings_.timeCursor2 = r.t2;
+        settings_.valueCursor1 = r.v1;
+        settings_.valueCursor2 = r.v2;
+        updateCursorPanel();
+    });
 
     auto *panel = new QWidget;
     auto *panelLayout = new QVBoxLayout(panel);
@@ -225,7 +305,11 @@ void ScopeInstrument::buildUi()
     channelGrid_->addWidget(new QLabel(tr("Waiting for the stream's channels…")), 0, 0);
     panelLayout->addWidget(channels);
     panelLayout->addWidget(buildTriggerGroup());
-    panelLayout->addWidget(buildMeasurementGroup(), 1);
+    panelLayout->addWidget(buildDisplayGroup());
+    panelLayout->addStretch(1);
+    left->addWidget(buildMeasurementGroup());
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 1);
     auto *scroll = new QScrollArea;
     scroll->setWidget(panel);
     scroll->setWidgetResizable(true);
@@ -342,9 +426,15 @@ QWidget *ScopeInstrument::buildMeasurementGroup()
     measurements_->verticalHeader()->hide();
     measurements_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     measurements_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    measurements_->horizontalHeader()->setStretchLastSection(true);
     measurements_->setMinimumHeight(160);
+    measuredSpan_ = new QLabel(tr("Measured over the whole record"));
+    measuredSpan_->setObjectName(QStringLiteral("measuredSpan"));
+    measuredSpan_->setWordWrap(true);
+    layout->addWidget(measuredSpan_);
     layout->addWidget(measurements_);
     auto *reset = new QPushButton(tr("Reset statistics"));
+    reset->setObjectName(QStringLiteral("resetStatistics"));
     connect(reset, &QPushButton::clicked, this, [this] {
         for (dsp::MeasurementStats &s : stats_)
             s.reset();
@@ -353,12 +443,165 @@ QWidget *ScopeInstrument::buildMeasurementGroup()
     return box;
 }
 
+// Persistence (with its decay), autoscale following the signal, and the cursor readout. The
+// check boxes are the toolbar's actions, so the shortcuts and the panel stay in step.
+QWidget *ScopeInstrument::buildDisplayGroup()
+{
+    auto *box = new QGroupBox(tr("Display"));
+    auto *form = new QFormLayout(box);
+    const auto checkFor = [box](QAction *action) {
+        auto *check = new QCheckBox(action->text(), box);
+        check->setObjectName(action->objectName() + QStringLiteral("Check"));
+        check->setToolTip(action->toolTip());
+        QObject::connect(check, &QCheckBox::toggled, action, &QAction::setChecked);
+        QObject::connect(action, &QAction::toggled, check, &QCheckBox::setChecked);
+        return check;
+    };
+    decay_ = new QDoubleSpinBox;
+    decay_->setObjectName(QStringLiteral("persistenceDecay"));
+    decay_->setRange(0.0, 0.99);
+    decay_->setDecimals(2);
+    decay_->setSingleStep(0.05);
+    decay_->setToolTip(tr("Fraction of the image kept per capture: higher keeps rare traces longer"));
+    auto *persistenceRow = new QHBoxLayout;
+    persistenceRow->addWidget(checkFor(persistenceAction_));
+    persistenceRow->addWidget(new QLabel(tr("decay")));
+    persistenceRow->addWidget(decay_);
+    auto *clear = new QPushButton(tr("Clear"));
+    connect(clear, &QPushButton::clicked, plot_, &ui::TimePlot::clearPersistence);
+    persistenceRow->addWidget(clear);
+    form->addRow(persistenceRow);
+    form->addRow(checkFor(followAction_));
+    auto *cursors = new QHBoxLayout;
+    cursors->addWidget(checkFor(timeCursorsAction_));
+    cursors->addWidget(checkFor(valueCursorsAction_));
+    form->addRow(cursors);
+    cursorPanel_ = new QLabel;
+    cursorPanel_->setObjectName(QStringLiteral("cursorReadout"));
+    cursorPanel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    cursorPanel_->setWordWrap(true);
+    form->addRow(cursorPanel_);
+    connect(decay_, &QDoubleSpinBox::valueChanged, this, [this](double d) {
+        if (syncing_)
+            return;
+        settings_.persistenceDecay = d;
+        applyDisplay();
+    });
+    return box;
+}
+
+// Pushes the display settings into the plot (without echoing the plot's cursorsChanged back).
+void ScopeInstrument::applyDisplay()
+{
+    const bool wasSyncing = std::exchange(syncing_, true);
+    if (plot_->persistence() != settings_.persistence)
+        plot_->setPersistence(settings_.persistence, settings_.persistenceDecay);
+    else if (settings_.persistence)
+        plot_->setPersistence(true, settings_.persistenceDecay);
+    plot_->setTimeCursors(settings_.timeCursors, settings_.timeCursor1, settings_.timeCursor2);
+    plot_->setValueCursors(settings_.valueCursors, settings_.valueCursor1, settings_.valueCursor2);
+    syncing_ = wasSyncing;
+    updateCursorPanel();
+}
+
+QString ScopeInstrument::cursorText() const
+{
+    const ui::CursorReadout r = plot_->cursorReadout();
+    QStringList lines;
+    const auto t = [](double s) { return ui::formatEngineering(s, QStringLiteral("s")); };
+    const auto v = [](double x) { return ui::formatEngineering(x, QStringLiteral("V")); };
+    if (settings_.timeCursors) {
+        QString line = tr("t1 %1   t2 %2   Δt %3").arg(t(r.t1), t(r.t2), t(r.deltaT));
+        if (r.inverseDeltaT)
+            line += tr("   1/Δt %1").arg(ui::formatEngineering(*r.inverseDeltaT, QStringLiteral("Hz")));
+        lines << line;
+        for (int k = 0; k < r.atT1.size() && k < static_cast<int>(shown_.size()); ++k) {
+            const double a = r.atT1[k];
+            const double b = r.atT2[k];
+            if (std::isnan(a) && std::isnan(b))
+                continue;
+            lines << tr("CH%1: %2 → %3   Δ %4")
+                         .arg(shown_[static_cast<std::size_t>(k)] + 1)
+                         .arg(std::isnan(a) ? QStringLiteral("—") : v(a),
+                              std::isnan(b) ? QStringLiteral("—") : v(b),
+                              std::isnan(a) || std::isnan(b) ? QStringLiteral("—") : v(b - a));
+        }
+    }
+    if (settings_.valueCursors)
+        lines << tr("CH%1 cursors: v1 %2   v2 %3   ΔV %4")
+                     .arg(reference_ + 1)
+                     .arg(v(r.v1), v(r.v2), v(r.deltaV));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ScopeInstrument::updateCursorPanel()
+{
+    if (!cursorPanel_)
+        return;
+    const QString text = cursorText();
+    cursorPanel_->setVisible(!text.isEmpty());
+    if (cursorPanel_->text() != text)
+        cursorPanel_->setText(text);
+}
+
+const dsp::MeasurementStats *ScopeInstrument::statistics(std::size_t channel) const
+{
+    return channel < stats_.size() ? &stats_[channel] : nullptr;
+}
+
+bool ScopeInstrument::autoscaleChannels(bool force)
+{
+    bool changed = false;
+    for (std::size_t i : shown_) {
+        if (i >= latest_.size() || !latest_[i] || !settings_.channel(i).enabled)
+            continue;
+        if (settings_.channels.size() <= i)
+            settings_.channels.resize(i + 1);
+        changed |= autoscaleChannel(&settings_.channels[i], latest_[i]->min, latest_[i]->max, force);
+    }
+    if (changed) {
+        if (layout_)
+            rebuildChannelRows();
+        syncControls();
+        applyConfig();
+    }
+    return changed;
+}
+
+bool ScopeInstrument::autoscaleNow()
+{
+    const auto trigger = static_cast<std::size_t>(std::max(settings_.triggerChannel, 0));
+    if (trigger >= latest_.size() || !latest_[trigger])
+        return false;
+    // The trigger level to the middle of the signal, so that it keeps triggering.
+    const dsp::Measurements &m = *latest_[trigger];
+    settings_.triggerLevel = 0.5 * (m.min + m.max);
+    if (m.frequency && *m.frequency > 0)
+        settings_.timePerDiv = timebaseForFrequency(*m.frequency);
+    if (!autoscaleChannels(true)) {
+        syncControls();
+        applyConfig();
+    }
+    return true;
+}
+
+void ScopeInstrument::changeEvent(QEvent *event)
+{
+    Instrument::changeEvent(event);
+    // Default trace colours depend on the theme: repaint swatches and traces with the new ones.
+    if (event->type() == QEvent::PaletteChange && layout_) {
+        rebuildChannelRows();
+        syncControls();
+        applyConfig();
+    }
+}
+
 QColor ScopeInstrument::channelColor(std::size_t index) const
 {
     const ChannelSettings c = settings_.channel(index);
     if (c.color.isValid())
         return c.color;
-    const QList<QColor> defaults = ui::TimePlot::defaultColors();
+    const QList<QColor> defaults = ui::TimePlot::defaultColors(palette());
     return defaults.isEmpty() ? QColor(Qt::yellow)
                               : defaults[static_cast<int>(index % defaults.size())];
 }
@@ -381,6 +624,7 @@ void ScopeInstrument::onLayout(std::shared_ptr<const ScanLayout> layout)
     if (settings_.channels.size() < layout_->channels.size())
         settings_.channels.resize(layout_->channels.size());
     stats_.assign(layout_->channels.size(), {});
+    latest_.assign(layout_->channels.size(), std::nullopt);
     rebuildChannelRows();
     syncControls();
     applyConfig();
@@ -480,7 +724,13 @@ void ScopeInstrument::syncControls()
     level_->setValue(settings_.triggerLevel);
     hysteresis_->setValue(settings_.hysteresis);
     holdoff_->setValue(settings_.holdoff);
+    decay_->setValue(settings_.persistenceDecay);
+    persistenceAction_->setChecked(settings_.persistence);
+    followAction_->setChecked(settings_.autoscale);
+    timeCursorsAction_->setChecked(settings_.timeCursors);
+    valueCursorsAction_->setChecked(settings_.valueCursors);
     syncing_ = false;
+    applyDisplay();
 }
 
 void ScopeInstrument::applyConfig()
@@ -497,9 +747,16 @@ void ScopeInstrument::applyConfig()
         return;
     }
     QList<QColor> colors;
-    for (std::size_t i : shown_)
-        colors.append(channelColor(i));
+    QList<ui::TraceAxis> axes;
+    int axisTrace = 0;
+    for (std::size_t k = 0; k < shown_.size(); ++k) {
+        colors.append(channelColor(shown_[k]));
+        axes.append(traceAxisFor(settings_, shown_[k], reference_));
+        if (shown_[k] == reference_)
+            axisTrace = static_cast<int>(k);
+    }
     plot_->setChannelColors(colors);
+    plot_->setTraceAxes(axes, axisTrace);
     feeder_->setConfiguredLayout(layout_);
     if (settings_.mode == dsp::TriggerMode::Single)
         producer_->arm();
@@ -560,11 +817,21 @@ void ScopeInstrument::updateTriggerStatus()
         triggerStatus_->setText(snap->forced ? tr("Auto (no trigger)") : tr("Triggered"));
 }
 
-void ScopeInstrument::onMeasured(const std::vector<ChannelMeasurement> &results)
+void ScopeInstrument::onMeasured(const ui::RecordMeasurements &results)
 {
+    // Producer channel k is layout channel shown_[k] (the configuration they were made with).
+    if (results.channels.size() != shown_.size())
+        return;
+    measuredSpan_->setText(results.samples >= results.recordLength
+                               ? tr("Measured over the whole record (%1 samples per channel)")
+                                     .arg(results.samples)
+                               : tr("Measured over %1 of the record's %2 samples per channel, "
+                                    "around the trigger")
+                                     .arg(results.samples)
+                                     .arg(results.recordLength));
     int rows = 0;
-    for (const ChannelMeasurement &r : results)
-        if (settings_.channel(r.channel).enabled)
+    for (std::size_t k = 0; k < shown_.size(); ++k)
+        if (settings_.channel(shown_[k]).enabled)
             rows += static_cast<int>(std::size(kQuantities));
     measurements_->setRowCount(rows);
     int row = 0;
@@ -576,32 +843,39 @@ void ScopeInstrument::onMeasured(const std::vector<ChannelMeasurement> &results)
         }
         item->setText(text);
     };
-    for (const ChannelMeasurement &r : results) {
-        if (!settings_.channel(r.channel).enabled || r.channel >= stats_.size())
+    for (std::size_t k = 0; k < shown_.size(); ++k) {
+        const std::size_t channel = shown_[k];
+        if (channel >= stats_.size())
             continue;
-        dsp::MeasurementStats &st = stats_[r.channel];
-        st.add(r.values);
+        const dsp::Measurements &values = results.channels[k];
+        latest_[channel] = values;
+        if (!settings_.channel(channel).enabled)
+            continue;
+        dsp::MeasurementStats &st = stats_[channel];
+        st.add(values);
         for (const Quantity &q : kQuantities) {
-            const std::optional<double> v = q.value(r.values);
+            const std::optional<double> v = q.value(values);
             const dsp::RunningStats &rs = q.stats(st);
-            const double k = std::string_view(q.unit) == "%" ? 100.0 : 1.0;
+            const double k100 = std::string_view(q.unit) == "%" ? 100.0 : 1.0;
             const QString unit = QString::fromLatin1(q.unit);
             const auto fmt = [&](double x) {
                 return unit == QLatin1String("%") ? QString::number(x, 'f', 1) + QStringLiteral(" %")
                                                   : ui::formatEngineering(x, unit);
             };
-            set(row, 0, QStringLiteral("CH%1").arg(r.channel + 1));
+            set(row, 0, QStringLiteral("CH%1").arg(channel + 1));
             set(row, 1, tr(q.name));
             set(row, 2, v ? fmt(*v) : QStringLiteral("—"));
             const bool have = rs.count() > 0;
-            set(row, 3, have ? fmt(rs.mean() * k) : QString());
-            set(row, 4, have ? fmt(rs.min() * k) : QString());
-            set(row, 5, have ? fmt(rs.max() * k) : QString());
-            set(row, 6, have ? fmt(rs.stddev() * k) : QString());
-            measurements_->item(row, 0)->setForeground(channelColor(r.channel));
+            set(row, 3, have ? fmt(rs.mean() * k100) : QString());
+            set(row, 4, have ? fmt(rs.min() * k100) : QString());
+            set(row, 5, have ? fmt(rs.max() * k100) : QString());
+            set(row, 6, have ? fmt(rs.stddev() * k100) : QString());
+            measurements_->item(row, 0)->setForeground(channelColor(channel));
             ++row;
         }
     }
+    if (settings_.autoscale)
+        autoscaleChannels(false);
 }
 
 bool ScopeInstrument::exportCsv(const QString &path)
@@ -611,12 +885,9 @@ bool ScopeInstrument::exportCsv(const QString &path)
         host_.showStatusMessage(tr("Nothing captured yet"));
         return false;
     }
-    std::vector<CsvChannel> channels;
-    for (std::size_t i : shown_) {
-        const double bias = fromDisplay(settings_, i, reference_, 0.0);
-        const double gain = fromDisplay(settings_, i, reference_, 1.0) - bias;
-        channels.push_back({QStringLiteral("CH%1").arg(i + 1), QStringLiteral("V"), gain, bias});
-    }
+    std::vector<CsvChannel> channels; // the snapshot holds volts already
+    for (std::size_t i : shown_)
+        channels.push_back({QStringLiteral("CH%1").arg(i + 1), QStringLiteral("V")});
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         host_.showStatusMessage(tr("Could not write %1: %2").arg(path, file.errorString()));

@@ -1,6 +1,7 @@
 #include "scope_settings.h"
 
 #include "dmascope/scan_layout.h"
+#include "dmascope/ui/engineering.h"
 
 #include <QJsonArray>
 
@@ -93,6 +94,15 @@ QJsonObject ScopeSettings::toJson() const
         {QStringLiteral("holdoff"), holdoff},
         {QStringLiteral("mode"), modeName(mode)},
         {QStringLiteral("channels"), chans},
+        {QStringLiteral("persistence"), persistence},
+        {QStringLiteral("persistenceDecay"), persistenceDecay},
+        {QStringLiteral("autoscale"), autoscale},
+        {QStringLiteral("timeCursors"), timeCursors},
+        {QStringLiteral("timeCursor1"), timeCursor1},
+        {QStringLiteral("timeCursor2"), timeCursor2},
+        {QStringLiteral("valueCursors"), valueCursors},
+        {QStringLiteral("valueCursor1"), valueCursor1},
+        {QStringLiteral("valueCursor2"), valueCursor2},
     };
 }
 
@@ -120,6 +130,15 @@ ScopeSettings ScopeSettings::fromJson(const QJsonObject &o)
         ch.offsetDivs = finite(c, "offsetDivs", ch.offsetDivs);
         s.channels.push_back(ch);
     }
+    s.persistence = o.value(QLatin1String("persistence")).toBool(false);
+    s.persistenceDecay = std::clamp(finite(o, "persistenceDecay", s.persistenceDecay), 0.0, 0.99);
+    s.autoscale = o.value(QLatin1String("autoscale")).toBool(false);
+    s.timeCursors = o.value(QLatin1String("timeCursors")).toBool(false);
+    s.timeCursor1 = finite(o, "timeCursor1", 0.0);
+    s.timeCursor2 = finite(o, "timeCursor2", 0.0);
+    s.valueCursors = o.value(QLatin1String("valueCursors")).toBool(false);
+    s.valueCursor1 = finite(o, "valueCursor1", 0.0);
+    s.valueCursor2 = finite(o, "valueCursor2", 0.0);
     return s;
 }
 
@@ -166,15 +185,46 @@ double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference
     return (display / r.voltsPerDiv + r.offsetDivs - c.offsetDivs) * c.voltsPerDiv;
 }
 
+ui::TraceAxis traceAxisFor(const ScopeSettings &s, std::size_t ch, std::size_t reference)
+{
+    const double bias = toDisplay(s, ch, reference, 0.0);
+    return {toDisplay(s, ch, reference, 1.0) - bias, bias};
+}
+
+bool autoscaleChannel(ChannelSettings *channel, double min, double max, bool force)
+{
+    if (!(min <= max) || !std::isfinite(min) || !std::isfinite(max))
+        return false;
+    const double top = (kValueDivisions / 2 - channel->offsetDivs) * channel->voltsPerDiv;
+    const double bottom = (-kValueDivisions / 2 - channel->offsetDivs) * channel->voltsPerDiv;
+    const bool fits = min >= bottom && max <= top && (max - min) >= 2 * channel->voltsPerDiv;
+    if (fits && !force)
+        return false;
+    // A DC signal gets 1/1000 of its level per division (never a zero V/div).
+    const double span = std::max(max - min, std::max(std::abs(min), std::abs(max)) * 6e-3 + 6e-9);
+    const double vdiv = ui::niceStep125(span / 6.0);
+    const double mid = 0.5 * (min + max);
+    channel->voltsPerDiv = vdiv;
+    channel->offsetDivs = std::clamp(std::round(-mid / vdiv * 10.0) / 10.0, -kValueDivisions / 2,
+                                     kValueDivisions / 2);
+    return true;
+}
+
+double timebaseForFrequency(double frequency)
+{
+    return ui::niceStep125(3.0 / frequency / kTimeDivisions);
+}
+
 ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference)
 {
     const double span = kTimeDivisions * settings.timePerDiv;
     const double vdiv = settings.channel(reference).voltsPerDiv;
+    const double offset = settings.channel(reference).offsetDivs;
     ui::ViewRange v;
     v.t0 = -settings.triggerPosition * span;
     v.t1 = v.t0 + span;
-    v.v0 = -kValueDivisions / 2 * vdiv;
-    v.v1 = kValueDivisions / 2 * vdiv;
+    v.v0 = (-kValueDivisions / 2 - offset) * vdiv;
+    v.v1 = (kValueDivisions / 2 - offset) * vdiv;
     return v;
 }
 
@@ -185,7 +235,6 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
     shown->clear();
     c.frameBytes = layout.frameBytes;
     c.sampleRate = sampleRate;
-    const std::size_t reference = referenceChannel(layout, settings);
     const std::size_t trigger =
         std::min<std::size_t>(static_cast<std::size_t>(std::max(settings.triggerChannel, 0)),
                               layout.channels.empty() ? 0 : layout.channels.size() - 1);
@@ -199,21 +248,18 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
         if (!cs.enabled && i != trigger)
             continue;
         ui::ProducerChannel pc;
-        pc.label = QString::fromStdString(ch.label.empty() ? ch.id : ch.label);
+        pc.label = QStringLiteral("CH%1 %2").arg(i + 1).arg(
+            QString::fromStdString(ch.label.empty() ? ch.id : ch.label));
         pc.unit = QStringLiteral("V");
         pc.byteOffset = ch.byteOffset;
         pc.format = format;
-        // display = toDisplay(volts) = volts * k + b with volts = (raw + offset) * scale * unit,
-        // folded into one calibration: (raw + offset + b / (scale * unit * k')) * k.
-        const double voltsPerLsb = ch.scale * unitScale(ch);
-        const double gain = settings.channel(reference).voltsPerDiv / cs.voltsPerDiv;
-        const double bias = toDisplay(settings, i, reference, 0.0);
-        pc.calibration.scale = voltsPerLsb * gain;
-        pc.calibration.offset = ch.offset + bias / pc.calibration.scale;
+        // Volts (the plot applies V/div and offset through traceAxisFor()).
+        pc.calibration.scale = ch.scale * unitScale(ch);
+        pc.calibration.offset = ch.offset;
         if (i == trigger) {
             c.trigger.channel = static_cast<int>(shown->size());
-            c.trigger.level = toDisplay(settings, i, reference, settings.triggerLevel);
-            c.trigger.hysteresis = settings.hysteresis * gain;
+            c.trigger.level = settings.triggerLevel;
+            c.trigger.hysteresis = settings.hysteresis;
         }
         c.channels.push_back(pc);
         shown->push_back(i);
@@ -225,6 +271,7 @@ bool makeProducerConfig(const ScanLayout &layout, double sampleRate, const Scope
     c.trigger.mode = settings.mode;
     c.recordLength = effectiveRecordLength(settings, sampleRate);
     c.preTrigger = settings.triggerPosition;
+    c.measure = true; // measurements over the whole record, a few times a second
     *out = c;
     return true;
 }

@@ -3,15 +3,16 @@
 // tested on its own.
 //
 // Per-channel V/div and offset: the screen has 8 vertical divisions and each channel is drawn at
-// its own V/div and offset, as on a bench scope. The plot's value axis is labelled in the volts
-// of the reference channel (the first one shown); every other channel is mapped onto that axis
-// through its calibration (display = (v / vdiv + offset - refOffset) * refVdiv), so the plot
-// needs one axis only. The trigger level is entered in volts and mapped the same way.
+// its own V/div and offset, as on a bench scope. Snapshots, measurements, cursor values and the
+// trigger level stay in each channel's volts; the plot maps every trace onto its one grid
+// through a ui::TraceAxis (display = (v / vdiv + offset - refOffset) * refVdiv), labelled in the
+// volts of the reference channel (the first one shown) and with each channel's own V/div.
 #pragma once
 
 #include "dmascope/dsp/trigger.h"
 #include "dmascope/ui/plot_snapshot.h"
 #include "dmascope/ui/snapshot_producer.h"
+#include "dmascope/ui/time_plot.h"
 
 #include <QColor>
 #include <QJsonObject>
@@ -52,6 +53,16 @@ struct ScopeSettings
     dsp::TriggerMode mode = dsp::TriggerMode::Auto;
     std::vector<ChannelSettings> channels; // by layout index; missing entries use defaults
 
+    // Display: intensity-graded persistence, cursors (time in s from the trigger, values in the
+    // reference channel's volts), and autoscale that follows the signal.
+    bool persistence = false;
+    double persistenceDecay = 0.85; // fraction kept per capture, 0..0.99
+    bool autoscale = false;
+    bool timeCursors = false;
+    double timeCursor1 = 0.0, timeCursor2 = 0.0;
+    bool valueCursors = false;
+    double valueCursor1 = 0.0, valueCursor2 = 0.0;
+
     ChannelSettings channel(std::size_t index) const;
     QJsonObject toJson() const;
     // Unknown or malformed fields keep their defaults: old sessions always restore.
@@ -74,8 +85,19 @@ double toDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, 
 double fromDisplay(const ScopeSettings &s, std::size_t ch, std::size_t reference, double display);
 
 // The window the plot shows: timebase x 10 divisions with the trigger at triggerPosition, and
-// 8 divisions of the reference channel centred on 0.
+// 8 divisions of the reference channel, its zero `offsetDivs` divisions above the centre.
 ui::ViewRange viewFor(const ScopeSettings &settings, std::size_t reference = 0);
+
+// How channel `ch` is drawn on the plot's axis (see the top of this file).
+ui::TraceAxis traceAxisFor(const ScopeSettings &s, std::size_t ch, std::size_t reference);
+
+// Autoscale of one channel from its measured min/max: the V/div (1-2-5) and offset that put the
+// signal over about 6 of the 8 divisions, centred. False (nothing changed) when the channel
+// already shows it well and `force` is false: inside the screen and over at least 2 divisions.
+bool autoscaleChannel(ChannelSettings *channel, double min, double max, bool force);
+
+// The timebase (1-2-5 s/div) that shows about 3 periods of a signal at `frequency` Hz.
+double timebaseForFrequency(double frequency);
 
 // Producer channels are the enabled ones (the trigger source is forced on); `shown` receives
 // the layout index of each producer channel. Returns false when the layout has no usable channel.

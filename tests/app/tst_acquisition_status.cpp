@@ -33,6 +33,10 @@ private slots:
         QCOMPARE(formatRate(250e6, QStringLiteral("B/s")), QStringLiteral("250 MB/s"));
         QCOMPARE(formatRate(12, QStringLiteral("S/s")), QStringLiteral("12 S/s"));
         QCOMPARE(formatRate(0, QStringLiteral("S/s")), QStringLiteral("0 S/s"));
+        // just under a prefix step: the next prefix, never "1000 kS/s"
+        QCOMPARE(formatRate(999'999.7, QStringLiteral("S/s")), QStringLiteral("1.00 MS/s"));
+        QCOMPARE(formatRate(999.6, QStringLiteral("S/s")), QStringLiteral("1.00 kS/s"));
+        QCOMPARE(formatRate(999'400.0, QStringLiteral("S/s")), QStringLiteral("999 kS/s"));
     }
 
     void demoPath()

@@ -25,6 +25,23 @@ namespace {
 // The status of each exported fence, by its fd (fds are small and reused only after close).
 constexpr int kMaxFd = 4096;
 std::atomic<int> fenceStatus[kMaxFd];
+// Which open fds are /dev/iio:device1 (the DAC) and which buffer fds are output buffers.
+std::atomic<bool> dacDeviceFd[kMaxFd];
+std::atomic<bool> outputBufferFd[kMaxFd];
+// Direction of the last ENQUEUE: the fence exported right after it belongs to that transfer.
+std::atomic<bool> lastEnqueueWasOutput{false};
+std::atomic<int> inputTransfers{0}, outputTransfers{0};
+
+bool flag(const std::atomic<bool> *table, int fd)
+{
+    return fd >= 0 && fd < kMaxFd && table[fd].load();
+}
+
+void setFlag(std::atomic<bool> *table, int fd, bool on)
+{
+    if (fd >= 0 && fd < kMaxFd)
+        table[fd] = on;
+}
 
 int fail(int err)
 {
@@ -35,8 +52,11 @@ int fail(int err)
 int fakeOpen(const char *path, int flags)
 {
     const std::string p(path);
-    if (p == "/dev/iio:device0" || p == "/dev/iio:device1")
-        return ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (p == "/dev/iio:device0" || p == "/dev/iio:device1") {
+        const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        setFlag(dacDeviceFd, fd, p == "/dev/iio:device1");
+        return fd;
+    }
     if (p == "/fake/dma_heap/system")
         return FakeIioKernel::heapOpenErrno ? fail(FakeIioKernel::heapOpenErrno)
                                             : ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -50,13 +70,18 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
 {
     using K = FakeIioKernel;
     if (req == IIO_BUFFER_GET_FD_IOCTL) {
-        // The buffer fd: the read end of the pipe the test writes into.
-        const int dup = ::fcntl(K::outputBuffer ? K::pipeWrite : K::pipeRead, F_DUPFD_CLOEXEC, 0);
+        // The buffer fd: the read end of the pipe the test writes into (the write end for
+        // an output buffer).
+        const bool output = K::outputBuffer || flag(dacDeviceFd, fd);
+        const int dup = ::fcntl(output ? K::pipeWrite : K::pipeRead, F_DUPFD_CLOEXEC, 0);
+        setFlag(outputBufferFd, dup, output);
         *static_cast<int *>(arg) = dup;
         return dup < 0 ? -1 : 0;
     }
     if (req == IIO_BUFFER_DMABUF_ATTACH_IOCTL) {
         ++K::attachCalls;
+        if ((flag(outputBufferFd, fd) ? K::outputEnqueues : K::inputEnqueues).load() > 0)
+            ++K::attachesAfterEnqueue;
         return K::attachErrno ? fail(K::attachErrno) : 0;
     }
     if (req == IIO_BUFFER_DMABUF_DETACH_IOCTL) {
@@ -67,7 +92,12 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
         const auto *e = static_cast<const iio_dmabuf *>(arg);
         K::lastEnqueueFlags = e->flags;
         K::lastEnqueueBytes = e->bytes_used;
+        if (K::enqueueErrno)
+            return fail(K::enqueueErrno);
         ++K::enqueueCalls;
+        const bool output = flag(outputBufferFd, fd);
+        ++(output ? K::outputEnqueues : K::inputEnqueues);
+        lastEnqueueWasOutput = output;
         return 0;
     }
     if (req == DMA_HEAP_IOCTL_ALLOC) {
@@ -86,13 +116,18 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     if (req == DMA_BUF_IOCTL_EXPORT_SYNC_FILE) {
         // A signalled "sync_file": an eventfd that is readable.
         auto *req2 = static_cast<dma_buf_export_sync_file *>(arg);
-        const int efd = ::eventfd(1, EFD_CLOEXEC);
+        const int efd = ::eventfd(K::fencesNeverSignal ? 0 : 1, EFD_CLOEXEC);
         if (efd < 0 || efd >= kMaxFd)
             return -1;
         req2->fd = efd;
         // Odd transfers fail with -EINTR when asked to (the status a disable gives them).
         const int n = K::fencesExported++;
-        fenceStatus[efd] = (K::failEveryOtherTransfer && n % 2 == 1) ? -EINTR : 1;
+        const bool output = lastEnqueueWasOutput.load();
+        const int nDir = (output ? outputTransfers : inputTransfers)++;
+        const bool fails = (K::failEveryOtherTransfer && n % 2 == 1) ||
+                           (!output && K::failEveryOtherInputTransfer && nDir % 2 == 1) ||
+                           (output && K::failEveryOtherOutputTransfer && nDir % 2 == 1);
+        fenceStatus[efd] = K::fencesNeverSignal ? 0 : fails ? -EINTR : 1;
         return 0;
     }
     if (req == SYNC_IOC_FILE_INFO) {
@@ -116,6 +151,16 @@ void FakeIioKernel::reset()
     udmabufOpenErrno = 0;
     attachErrno = 0;
     failEveryOtherTransfer = false;
+    failEveryOtherInputTransfer = false;
+    failEveryOtherOutputTransfer = false;
+    fencesNeverSignal = false;
+    enqueueErrno = 0;
+    inputEnqueues = 0;
+    outputEnqueues = 0;
+    attachesAfterEnqueue = 0;
+    inputTransfers = 0;
+    outputTransfers = 0;
+    lastEnqueueWasOutput = false;
     outputBuffer = false;
     lastEnqueueFlags = 0;
     lastEnqueueBytes = 0;
@@ -172,6 +217,20 @@ void FakeSysfs::put(const QString &rel, const QByteArray &content)
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         qFatal("cannot write %s", qPrintable(path));
     f.write(content);
+}
+
+void FakeSysfs::remove(const QString &rel)
+{
+    QDir(dir_.path() + "/" + rel).removeRecursively();
+}
+
+dmascope::LocalDeviceOptions FakeSysfs::options() const
+{
+    dmascope::LocalDeviceOptions o;
+    o.sysfsRoot = root();
+    o.heapPath = "/fake/dma_heap/system";
+    o.udmabufPath = "/fake/udmabuf";
+    return o;
 }
 
 QByteArray FakeSysfs::get(const QString &rel) const

@@ -4,6 +4,7 @@
 // and the transfer fences answer as configured, to drive the path choice and its fallbacks.
 #pragma once
 
+#include "dmascope/local_stream.h"
 #include "dmascope/syscalls.h"
 
 #include <QByteArray>
@@ -24,6 +25,11 @@ struct FakeIioKernel
     static inline int attachErrno = 0;       // ATTACH
     static inline bool failEveryOtherTransfer = false; // fence status -EINTR for odd transfers
     static inline bool outputBuffer = false; // the buffer fd is the pipe's write end
+    // (iio:device1's buffer fd always is: the DAC, for tests that open both devices.)
+    static inline bool failEveryOtherInputTransfer = false;  // -EINTR for odd input transfers
+    static inline bool failEveryOtherOutputTransfer = false; // -EINTR for odd output transfers
+    static inline bool fencesNeverSignal = false; // transfers stay in flight (an orphaned fd)
+    static inline std::atomic<int> enqueueErrno{0}; // ENQUEUE fails with it (set mid-run too)
     static inline std::atomic<unsigned> lastEnqueueFlags{0};
     static inline std::atomic<unsigned long long> lastEnqueueBytes{0};
     // What the fake saw.
@@ -32,6 +38,11 @@ struct FakeIioKernel
     static inline std::atomic<int> enqueueCalls{0};
     static inline std::atomic<int> syncCalls{0};
     static inline std::atomic<int> fencesExported{0};
+    static inline std::atomic<int> inputEnqueues{0};  // on an input buffer fd
+    static inline std::atomic<int> outputEnqueues{0}; // on an output buffer fd
+    // ATTACH calls that came after an ENQUEUE on the same direction's buffer: on 6.12 they
+    // drop blocks queued on a disabled buffer, so the streams must never make one.
+    static inline std::atomic<int> attachesAfterEnqueue{0};
     // The buffer fd's pipe: the stream reads a dup of the read end; the test ("hardware")
     // writes into the write end.
     static inline int pipeRead = -1;
@@ -50,6 +61,10 @@ public:
     std::string root() const { return dir_.path().toStdString(); }
     void put(const QString &rel, const QByteArray &content);
     QByteArray get(const QString &rel) const;
+    // Removes `rel` and everything below it (a device unplugged: remove("iio:device0")).
+    void remove(const QString &rel);
+    // Options that find these devices, the fake heap (/fake/dma_heap/system) and udmabuf.
+    dmascope::LocalDeviceOptions options() const;
 
 private:
     QTemporaryDir dir_;

@@ -90,13 +90,31 @@ private slots:
         BlockRef moved = std::move(c);
         QVERIFY(!c);
         QCOMPARE(moved.useCount(), 1u);
+        // The stream thread is waiting: the release wakes it.
+        QVERIFY(pool->prepareToWait());
         moved.reset();
         QVERIFY(readable(pool->wakeFd()));
+        pool->doneWaiting();
         QCOMPARE(returned(*pool), std::vector<unsigned>{1});
         QVERIFY(returned(*pool).empty()); // taken once
         QCOMPARE(pool->outstanding(), 0u);
         pool->clearWake();
         QVERIFY(!readable(pool->wakeFd()));
+    }
+
+    void aReleaseWhileTheStreamThreadIsBusyCostsNoWakeUp()
+    {
+        std::atomic<bool> freed{false};
+        auto pool = makePool(4, &freed);
+        pool->clearWake();
+        BlockRef a = pool->publish(2, 64, 0, 0, 0, false);
+        a.reset(); // not waiting: no eventfd write, the bit alone
+        QVERIFY(!readable(pool->wakeFd()));
+        // ... and the stream thread sees it before it would wait.
+        QVERIFY(!pool->prepareToWait());
+        QCOMPARE(returned(*pool), std::vector<unsigned>{2});
+        QVERIFY(pool->prepareToWait());
+        pool->doneWaiting();
     }
 
     void selfAssignmentKeepsTheReference()

@@ -17,15 +17,6 @@ using faketest::FakeKernelScope;
 using faketest::FakeSysfs;
 
 namespace {
-LocalDeviceOptions options(const FakeSysfs &sysfs)
-{
-    LocalDeviceOptions o;
-    o.sysfsRoot = sysfs.root();
-    o.heapPath = "/fake/dma_heap/system";
-    o.udmabufPath = "/fake/udmabuf";
-    return o;
-}
-
 StreamConfig config(PathPreference path = PathPreference::Auto)
 {
     StreamConfig c;
@@ -50,7 +41,7 @@ private slots:
     {
         FakeSysfs sysfs;
         FakeKernelScope kernel;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
         stream.start(config());
         QCOMPARE(stream.stats().path, std::string("dmabuf-heap"));
@@ -74,7 +65,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::heapOpenErrno = ENOENT;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         stream.start(config());
         const StreamStats s = stream.stats();
         QCOMPARE(s.path, std::string("dmabuf-udmabuf"));
@@ -89,7 +80,7 @@ private slots:
         FakeKernelScope kernel;
         FakeIioKernel::heapOpenErrno = ENOENT;
         FakeIioKernel::udmabufOpenErrno = EACCES;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         stream.start(config());
         const StreamStats s = stream.stats();
         QCOMPARE(s.path, std::string("fileio"));
@@ -114,7 +105,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::attachErrno = error;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
         stream.start(config());
         const StreamStats s = stream.stats();
@@ -135,7 +126,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::attachErrno = EBUSY;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         try {
             stream.start(config());
             QFAIL("started although ATTACH failed with EBUSY");
@@ -150,7 +141,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::attachErrno = EPERM;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         try {
             stream.start(config(PathPreference::Dmabuf));
             QFAIL("forced DMABUF started without DMABUF");
@@ -170,7 +161,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::failEveryOtherTransfer = true;
-        DmabufStream stream("fake-adc", options(sysfs));
+        DmabufStream stream("fake-adc", sysfs.options());
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
         stream.start(config());
         // Transfers alternate: ok, failed, ok, ... The first block arrives intact.
@@ -194,6 +185,67 @@ private slots:
         QVERIFY(s.sourceOverruns >= 20);
         QCOMPARE(s.lostSamples % 256, std::uint64_t{0});
         QVERIFY(s.lostSamples >= 20 * 256);
+    }
+
+    void samplesTheDriverDroppedAreAGap()
+    {
+        FakeSysfs sysfs;
+        sysfs.put("iio:device0/dropped_samples", "0\n");
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", sysfs.options());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
+        stream.start(config());
+        QVERIFY(sub->pop(5000));
+        // The fake completes every transfer at once, so the device is idle whenever a buffer
+        // is re-queued: that is when the stream reads the driver's counter.
+        sysfs.put("iio:device0/dropped_samples", "500\n");
+        std::optional<Delivery> gap;
+        for (int n = 0; n < 10000 && !gap; ++n) {
+            auto d = sub->pop(5000);
+            QVERIFY(d);
+            if (d->block->discontinuity)
+                gap = std::move(d);
+        }
+        QVERIFY2(gap, "no block announced the samples the driver dropped");
+        QVERIFY(gap->discontinuity);
+        QCOMPARE(gap->block->firstSample % 256, std::uint64_t{500 % 256});
+        gap.reset();
+        stream.stop();
+        const StreamStats s = stream.stats();
+        QCOMPARE(s.lostSamples, std::uint64_t{500});
+        QCOMPARE(s.sourceOverruns, std::uint64_t{1});
+        QCOMPARE(s.discontinuities, std::uint64_t{1});
+    }
+
+    void unpluggedDeviceEndsTheStreamWithEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        // After rmmod buffer-dma accepts ENQUEUE on the orphaned fd and never completes it.
+        FakeIioKernel::fencesNeverSignal = true;
+        DmabufStream stream("fake-adc", sysfs.options());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        sysfs.remove("iio:device0");
+        QVERIFY(!sub->pop(10000));
+        QVERIFY(sub->ended());
+        QTRY_COMPARE(stream.state(), StreamState::Failed);
+        const StreamStats s = stream.stats();
+        QVERIFY2(contains(s.error, describeErrno(ENODEV).c_str()), s.error.c_str());
+        QVERIFY2(contains(s.error, "removed"), s.error.c_str());
+        QCOMPARE(sub->endReason(), s.error);
+        stream.stop();
+    }
+
+    void everyBufferIsAttachedBeforeTheFirstEnqueue()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", sysfs.options());
+        stream.start(config());
+        QTRY_VERIFY(FakeIioKernel::enqueueCalls.load() > 4);
+        stream.stop();
+        QCOMPARE(FakeIioKernel::attachesAfterEnqueue.load(), 0);
     }
 };
 

@@ -166,6 +166,22 @@ private slots:
             QVERIFY2(std::string(e.what()).find("multiple of 8") != std::string::npos, e.what());
         }
     }
+
+    void unpluggedDeviceEndsTheStreamWithEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FileioStream stream("fake-adc", {sysfs.root()});
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        // Nothing arrives any more and the device's directory is gone.
+        sysfs.remove("iio:device0");
+        QVERIFY(!sub->pop(10000));
+        QTRY_COMPARE(stream.state(), StreamState::Failed);
+        const std::string error = stream.stats().error;
+        QVERIFY2(error.find(describeErrno(ENODEV)) != std::string::npos, error.c_str());
+        QVERIFY2(error.find("removed") != std::string::npos, error.c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstFileioStream)

@@ -17,15 +17,6 @@ using faketest::FakeKernelScope;
 using faketest::FakeSysfs;
 
 namespace {
-LocalDeviceOptions options(const FakeSysfs &sysfs)
-{
-    LocalDeviceOptions o;
-    o.sysfsRoot = sysfs.root();
-    o.heapPath = "/fake/dma_heap/system";
-    o.udmabufPath = "/fake/udmabuf";
-    return o;
-}
-
 OutputConfig config(PathPreference path = PathPreference::Auto)
 {
     OutputConfig c;
@@ -57,7 +48,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::outputBuffer = true;
-        OutputStream out("fake-dac", options(sysfs));
+        OutputStream out("fake-dac", sysfs.options());
         out.start(config());
         QCOMPARE(out.path(), std::string("dmabuf-heap"));
         QCOMPARE(sysfs.get("iio:device1/buffer0/out_voltage0_en"), QByteArray("1"));
@@ -96,7 +87,7 @@ private slots:
         FakeKernelScope kernel;
         FakeIioKernel::outputBuffer = true;
         FakeIioKernel::failEveryOtherTransfer = true;
-        OutputStream out("fake-dac", options(sysfs));
+        OutputStream out("fake-dac", sysfs.options());
         out.start(config());
         const QByteArray p = pattern(10);
         for (int n = 0; n < 9; ++n)
@@ -111,7 +102,7 @@ private slots:
         FakeKernelScope kernel;
         FakeIioKernel::outputBuffer = true;
         FakeIioKernel::attachErrno = EPERM;
-        OutputStream out("fake-dac", options(sysfs));
+        OutputStream out("fake-dac", sysfs.options());
         OutputConfig c = config();
         c.channels = {"voltage1"};
         out.start(c);
@@ -136,7 +127,7 @@ private slots:
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         FakeIioKernel::outputBuffer = true;
-        OutputStream out("fake-dac", options(sysfs));
+        OutputStream out("fake-dac", sysfs.options());
         QVERIFY_THROWS_EXCEPTION(std::logic_error, out.acquire(0));
         out.start(config());
         QVERIFY_THROWS_EXCEPTION(std::logic_error, out.start(config()));
@@ -145,7 +136,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, out.submit(*b, 6)); // not whole frames
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, out.submit(*b, 0));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, out.submit(*b, 404)); // past the block
-        OutputStream input("fake-adc", options(sysfs));
+        OutputStream input("fake-adc", sysfs.options());
         try {
             input.start(config());
             QFAIL("an input device accepted output");
@@ -161,7 +152,7 @@ private slots:
         FakeKernelScope kernel;
         FakeIioKernel::outputBuffer = true;
         FakeIioKernel::attachErrno = ENOTTY;
-        OutputStream out("fake-dac", options(sysfs));
+        OutputStream out("fake-dac", sysfs.options());
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, out.start(config(PathPreference::Dmabuf)));
         QVERIFY(!out.running());
         QCOMPARE(sysfs.get("iio:device1/buffer0/enable"), QByteArray("0"));

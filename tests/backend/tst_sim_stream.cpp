@@ -96,21 +96,25 @@ private slots:
         QTest::qWait(100); // ~20000 samples due with nothing queued
         const std::uint64_t lastBefore = held.back()->firstSample + held.back()->frames();
         held.clear();
-        bool sawGap = false;
+        // The first block after the release necessarily follows the gap: the engine had no
+        // buffer for at least 100 ms. Later gaps are possible when this thread is descheduled
+        // on a loaded machine (4 buffers are 20 ms); each must be announced and skip exactly
+        // what the counter skips.
+        std::uint64_t expectedFirst = lastBefore;
         for (int n = 0; n < 20; ++n) {
             auto d = sub->pop(5000);
             QVERIFY(d);
             const QString err = checkCounter(*d->block);
             QVERIFY2(err.isEmpty(), qPrintable(err));
-            if (d->block->discontinuity) {
-                QVERIFY(d->discontinuity);
-                QVERIFY(!sawGap);
-                sawGap = true;
+            if (n == 0) {
+                QVERIFY(d->block->discontinuity);
                 QVERIFY2(d->block->firstSample >= lastBefore + 10'000,
                          qPrintable(QString::number(d->block->firstSample - lastBefore)));
             }
+            QCOMPARE(d->discontinuity, d->block->firstSample != expectedFirst);
+            QCOMPARE(d->block->discontinuity, d->block->firstSample != expectedFirst);
+            expectedFirst = d->block->firstSample + d->block->frames();
         }
-        QVERIFY(sawGap);
         stream.stop();
         const StreamStats s = stream.stats();
         QVERIFY(s.sourceOverruns >= 1);
@@ -165,36 +169,38 @@ private slots:
         stream.device()->setSamplingFrequency(100'000);
         // Enough buffers that the subscription can hold every block of the second.
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 256);
+        const std::int64_t beforeStart = monotonicNs();
         stream.start(config(1000, 160));
         QTest::qWait(1000);
         stream.stop();
         const StreamStats s = stream.stats();
-        // Pacing never runs ahead of the clock: block k (1000 samples each) is published no
-        // earlier than k * 10 ms after block 0.
-        std::optional<Delivery> first = sub->tryPop();
-        QVERIFY(first);
-        const std::int64_t t0 = first->block->timestampNs;
+        // Pacing never runs ahead of the clock: a block is published no earlier than its last
+        // sample is due (sample k at t0 + k / fs, and t0 is after beforeStart).
+        std::uint64_t delivered = 0, expectedFirst = 0;
         while (auto d = sub->tryPop()) {
-            const double dueMs = static_cast<double>(d->block->firstSample) / 100.0;
-            const double atMs = static_cast<double>(d->block->timestampNs - t0) * 1e-6;
-            QVERIFY2(atMs >= dueMs - 10.0 - 1.0,
-                     qPrintable(QString("block at sample %1 published %2 ms after block 0")
-                                    .arg(d->block->firstSample)
-                                    .arg(atMs)));
+            const Block &b = *d->block;
+            const std::int64_t dueNs =
+                beforeStart + static_cast<std::int64_t>((b.firstSample + b.frames() - 1) * 10'000);
+            QVERIFY2(b.timestampNs >= dueNs,
+                     qPrintable(QString("block at sample %1 published %2 ms early")
+                                    .arg(b.firstSample)
+                                    .arg(static_cast<double>(dueNs - b.timestampNs) * 1e-6)));
+            // Every sample is accounted for: contiguous except where a gap is announced (a
+            // loaded machine may keep this thread from starting to pop in time).
+            QCOMPARE(d->discontinuity, b.firstSample != expectedFirst);
+            expectedFirst = b.firstSample + b.frames();
+            delivered += b.frames();
         }
+        QCOMPARE(delivered, s.samples);
+        QCOMPARE(s.lostSamples, stream.device()->droppedSamples());
         // And it is never ahead in total: produced samples (delivered + dropped) <= fs * t.
+        // Whether it keeps up with the clock depends on the machine's load: that is for the
+        // benchmark (scripts/bench sim), not for a test.
         const double produced =
             static_cast<double>(s.samples + stream.device()->droppedSamples());
         const double expected = 100'000 * s.seconds;
         QVERIFY2(produced <= expected + 1000,
                  qPrintable(QString("%1 samples in %2 s").arg(produced).arg(s.seconds)));
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-        // With the CPU to spare (not under a sanitizer's slowdown) it keeps up: the average
-        // rate is the sampling frequency, within a block and the timer jitter.
-        QVERIFY2(produced >= expected - 1000 - 0.02 * expected,
-                 qPrintable(QString("%1 samples in %2 s").arg(produced).arg(s.seconds)));
-        QVERIFY(s.samplesPerSecond > 90'000 && s.samplesPerSecond < 110'000);
-#endif
         QVERIFY(std::abs(s.megabytesPerSecond - s.samplesPerSecond * 8 * 1e-6) < 1e-3);
     }
 
@@ -205,8 +211,6 @@ private slots:
         stream.device()->setThroughputMode(true);
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 16);
         stream.start(config(4096, 8));
-        QElapsedTimer t;
-        t.start();
         for (int n = 0; n < 50; ++n) {
             auto d = sub->pop(5000);
             QVERIFY(d);
@@ -220,8 +224,10 @@ private slots:
                          static_cast<std::int64_t>(static_cast<std::int16_t>(b.firstSample + frame)));
             }
         }
-        // 50 blocks of 4096 samples at 1 kHz would take 200 s in real time.
-        QVERIFY(t.elapsed() < 10'000);
+        // 50 blocks of 4096 samples at 1 kHz would take 200 s in real time: no lost samples
+        // and a sample position past what the clock allows show the clock was ignored.
+        QCOMPARE(stream.stats().lostSamples, std::uint64_t{0});
+        QVERIFY(stream.device()->position() >= 50 * 4096);
         stream.stop();
         QVERIFY(stream.device()->throughputMode());
     }

@@ -284,6 +284,36 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SpectrumEngine{c});
     }
 
+    void namesRoundTrip()
+    {
+        for (Averaging a : {Averaging::None, Averaging::Linear, Averaging::Exponential,
+                            Averaging::PeakHold, Averaging::MinHold})
+            QCOMPARE(averagingFromString(toString(a)), std::optional(a));
+        for (SpectrumUnit u : {SpectrumUnit::Dbfs, SpectrumUnit::Dbv, SpectrumUnit::VoltsPerRootHz})
+            QCOMPARE(spectrumUnitFromString(toString(u)), std::optional(u));
+        QCOMPARE(spectrumUnitFromString("dBFS"), std::optional(SpectrumUnit::Dbfs));
+        QVERIFY(!averagingFromString("mean"));
+        QVERIFY(!spectrumUnitFromString(""));
+    }
+
+    // After a gap in the input the partial frame is dropped, the average is kept: the next
+    // spectrum comes a whole frame after the gap.
+    void restartFrameKeepsTheAverage()
+    {
+        SpectrumConfig c = baseConfig(1024, WindowType::Hann);
+        c.averaging = Averaging::Linear;
+        c.averages = 4;
+        SpectrumEngine e(c);
+        const auto x = sine(4096, 1e5, 1e6, 0.5);
+        QCOMPARE(e.feed(x.data(), nullptr, 1024 + 500), std::size_t(1));
+        QCOMPARE(e.samplesToNextFrame(), std::size_t(524));
+        e.restartFrame();
+        QCOMPARE(e.samplesToNextFrame(), std::size_t(1024));
+        QCOMPARE(e.feed(x.data(), nullptr, 1000), std::size_t(0));
+        QCOMPARE(e.feed(x.data() + 1000, nullptr, 24), std::size_t(1));
+        QCOMPARE(e.averagedCount(), std::uint64_t(2));
+    }
+
     void nonPowerOfTwoSizes()
     {
         for (std::size_t n : {1000u, 3 * 1024u, 10007u}) {

@@ -8,6 +8,8 @@
 #include <QProcess>
 #include <QTest>
 
+#include <cmath>
+
 using namespace clitest;
 
 class TstCli : public QObject
@@ -20,7 +22,8 @@ private slots:
         const Run main = cli({"--help"});
         EXPECT_EXIT(main, 0);
         QVERIFY(main.out.contains("Exit codes:"));
-        for (const char *cmd : {"list", "info", "attr", "stream", "check", "bench"}) {
+        for (const char *cmd :
+             {"list", "info", "attr", "stream", "check", "bench", "spectrum", "relay"}) {
             const Run r = cli({cmd, "--help"});
             EXPECT_EXIT(r, 0);
             QVERIFY2(r.out.startsWith(QString("Usage: dmascope-cli %1").arg(cmd)), qPrintable(r.out));
@@ -39,6 +42,11 @@ private slots:
         EXPECT_EXIT(cli({"--uri", "sim:", "stream", "iio-sim-adc", "--block-size", "0"}), 2);
         EXPECT_EXIT(cli({"--uri", "sim:", "stream", "iio-sim-adc", "--path", "carrier-pigeon"}), 2);
         EXPECT_EXIT(cli({"--uri", "sim:", "attr", "iio-sim-adc", "a/b/c"}), 2);
+        // The relay shares DMABUFs between two local buffers: nothing to relay on sim:.
+        const Run relay = cli({"--uri", "sim:", "relay", "iio-sim-adc", "iio-sim-adc"});
+        EXPECT_EXIT(relay, 2);
+        QVERIFY(relay.err.contains("local devices only"));
+        EXPECT_EXIT(cli({"--uri", "sim:", "relay", "iio-sim-adc"}), 2);
         const Run uri = cli({"--uri", "bogus:", "list"});
         EXPECT_EXIT(uri, 2);
         QVERIFY(uri.err.contains("ip:HOST[:PORT]"));
@@ -218,6 +226,57 @@ private slots:
         const QJsonArray rows = o["rows"].toArray();
         QCOMPARE(rows.size(), 1);
         QVERIFY(rows[0].toObject()["stats"].toObject()["megabytesPerSecond"].toDouble() > 0);
+    }
+
+    // The demo device's sine at a frequency set with --set: the peak and the tone read it (to
+    // a bin, and between bins from the lobe's centre), at the level the amplitude gives, and
+    // a 16-bit sine has the SNR and SFDR of 16 bits, in text and JSON.
+    void spectrumReadsTheTone()
+    {
+        const Run r = cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--channel", "voltage0",
+                           "--fft-size", "16384", "--averages", "4", "--window", "flattop",
+                           "--set", "voltage0/frequency=23456", "--set",
+                           "voltage0/amplitude=250"});
+        EXPECT_EXIT(r, 0);
+        QVERIFY2(r.out.contains("peak") && r.out.contains("SNR") && r.out.contains("ENOB"),
+                 qPrintable(r.out));
+        const Run j = cli({"--uri", "sim:", "--json", "spectrum", "iio-sim-adc", "--channel",
+                           "voltage0", "--fft-size", "16384", "--averages", "4", "--window",
+                           "flattop", "--set", "voltage0/frequency=23456", "--set",
+                           "voltage0/amplitude=250"});
+        EXPECT_EXIT(j, 0);
+        const QJsonObject o = json(j);
+        const double bin = o.value("binWidth").toDouble();
+        QCOMPARE(bin, 1e6 / 16384);
+        QVERIFY(std::abs(o.value("peakFrequency").toDouble() - 23456) <= bin);
+        QVERIFY2(std::abs(o.value("fundamentalFrequency").toDouble() - 23456) < 0.2 * bin,
+                 qPrintable(QString::number(o.value("fundamentalFrequency").toDouble())));
+        QVERIFY(std::abs(o.value("peakLevel").toDouble() - 20 * std::log10(0.25)) < 0.1);
+        QVERIFY(std::abs(o.value("fundamentalDbfs").toDouble() - 20 * std::log10(0.25)) < 0.1);
+        QVERIFY(o.value("snr").toDouble() > 70);
+        QVERIFY(o.value("sfdr").toDouble() > 70);
+        QVERIFY(o.value("enob").toDouble() > 11);
+        QCOMPARE(o.value("unit").toString(), QStringLiteral("dBFS"));
+    }
+
+    void spectrumOfAnIqPairAndBadInput()
+    {
+        // I = cosine (phase 90), Q = sine: a positive frequency; the pair has no tone figures.
+        const Run r = cli({"--uri", "sim:", "--json", "spectrum", "iio-sim-adc", "--channel",
+                           "voltage0", "--q-channel", "voltage1", "--fft-size", "4096",
+                           "--averages", "2", "--set", "voltage0/waveform=sine", "--set",
+                           "voltage1/waveform=sine", "--set", "voltage0/phase=90", "--set",
+                           "voltage0/frequency=50000", "--set", "voltage1/frequency=50000"});
+        EXPECT_EXIT(r, 0);
+        const QJsonObject o = json(r);
+        QVERIFY2(std::abs(o.value("peakFrequency").toDouble() - 50000) <= 1e6 / 4096,
+                 qPrintable(QString::number(o.value("peakFrequency").toDouble())));
+        QVERIFY(o.value("metricsError").toString().contains("real"));
+        EXPECT_EXIT(cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--window", "gauss"}), 2);
+        EXPECT_EXIT(cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--fft-size", "8"}), 2);
+        EXPECT_EXIT(cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--unit", "furlongs"}), 2);
+        EXPECT_EXIT(cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--q-channel", "voltage1"}), 2);
+        EXPECT_EXIT(cli({"--uri", "sim:", "spectrum", "no-such-device"}), 3);
     }
 
     void unreachableRemoteIsARuntimeFailure()

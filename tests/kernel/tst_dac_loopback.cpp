@@ -16,27 +16,9 @@
 using namespace dmascope;
 
 namespace {
-constexpr std::size_t kPattern = 1000; // DAC frames in one period of the test pattern
-constexpr std::size_t kDacFrameBytes = 4; // out_voltage0 + out_voltage1, s16 each
-constexpr const char *kRate = "10000";     // both devices, S/s
-
-// A sequence with no repeated value, so its phase can be found in the ADC data.
-std::int16_t patternValue(std::size_t i)
-{
-    return static_cast<std::int16_t>(static_cast<int>((i * 7919 + 13) % 30011) - 15005);
-}
-
-std::vector<std::uint8_t> dacFrames(std::size_t periods)
-{
-    std::vector<std::uint8_t> out(kPattern * periods * kDacFrameBytes);
-    for (std::size_t i = 0; i < kPattern * periods; ++i) {
-        const std::int16_t ch0 = patternValue(i % kPattern);
-        const std::int16_t ch1 = static_cast<std::int16_t>(-ch0);
-        std::memcpy(&out[i * kDacFrameBytes], &ch0, 2);
-        std::memcpy(&out[i * kDacFrameBytes + 2], &ch1, 2);
-    }
-    return out;
-}
+using simtest::kPatternFrames;
+using simtest::patternValue;
+constexpr const char *kRate = "10000"; // both devices, S/s
 
 // Reads `samples` of the ADC's in_voltage0 (the only enabled channel) through read().
 std::vector<std::int16_t> readAdc(IioBufferHandle &adc, std::size_t samples)
@@ -55,20 +37,6 @@ std::vector<std::int16_t> readAdc(IioBufferHandle &adc, std::size_t samples)
     return out;
 }
 
-// Index in `adc` where a full, exact period of the pattern starts, or -1.
-long findPeriod(const std::vector<std::int16_t> &adc, std::size_t from = 0)
-{
-    for (std::size_t i = from; i + kPattern <= adc.size(); ++i) {
-        if (adc[i] != patternValue(0))
-            continue;
-        std::size_t k = 0;
-        while (k < kPattern && adc[i + k] == patternValue(k))
-            ++k;
-        if (k == kPattern)
-            return long(i);
-    }
-    return -1;
-}
 } // namespace
 
 class TstDacLoopback : public QObject
@@ -95,7 +63,7 @@ class TstDacLoopback : public QObject
     {
         devs_.dac.write("sampling_frequency", kRate);
         simtest::selectChannels(devs_.dac, {"out_voltage0", "out_voltage1"});
-        devs_.dac.setBufferLength(0, kPattern * 4);
+        devs_.dac.setBufferLength(0, kPatternFrames * 4);
     }
 
 private slots:
@@ -122,7 +90,7 @@ private slots:
     {
         prepareDac();
         IioBufferHandle dac(devs_.dac.devNode(), 0);
-        const auto frames = dacFrames(8);
+        const auto frames = simtest::dacPatternFrames(8);
         // The DAC outputs zeros until data arrives; the pattern is found wherever it starts.
         IioBufferHandle adc = startAdcLoopback();
         devs_.dac.setBufferEnabled(0, true);
@@ -134,10 +102,10 @@ private slots:
             written += std::size_t(n);
         }
         const auto data = readAdc(adc, 16384);
-        const long at = findPeriod(data);
+        const long at = simtest::findPatternPeriod(data);
         QVERIFY2(at >= 0, "the DAC's pattern never appeared on the loopback channel");
         // Consecutive periods follow without a gap or a repeated sample.
-        QVERIFY(findPeriod(data, std::size_t(at) + kPattern) == at + long(kPattern));
+        QVERIFY(simtest::findPatternPeriod(data, std::size_t(at) + kPatternFrames) == at + long(kPatternFrames));
     }
 
     void dmabufCyclicRepeats()
@@ -145,7 +113,7 @@ private slots:
         prepareDac();
         DmaHeapAllocator heap;
         IioBufferHandle dac(devs_.dac.devNode(), 0);
-        const auto frames = dacFrames(1);
+        const auto frames = simtest::dacPatternFrames(1);
         MappedDmabuf block(heap.allocate(frames.size()), pageAlign(frames.size()));
         {
             ScopedCpuAccess access(block, CpuAccess::Write);
@@ -159,22 +127,18 @@ private slots:
         const auto data = readAdc(adc, 16384);
         devs_.dac.setBufferEnabled(0, false);
         dac.detach(block.fd());
-        const long first = findPeriod(data);
+        const long first = simtest::findPatternPeriod(data);
         QVERIFY2(first >= 0, "the cyclic block never appeared on the loopback channel");
-        long at = first;
-        int periods = 1;
-        while (findPeriod(data, std::size_t(at) + kPattern) == at + long(kPattern)) {
-            at += long(kPattern);
-            ++periods;
-        }
+        const int periods = simtest::periodsBackToBack(data, first);
+        const long at = first + long(kPatternFrames) * (periods - 1);
         // Repeated back to back, without a gap or a repeated sample, until the data read ends.
-        std::size_t brk = std::size_t(at) + kPattern;
-        while (brk < data.size() && data[brk] == patternValue((brk - std::size_t(first)) % kPattern))
+        std::size_t brk = std::size_t(at) + kPatternFrames;
+        while (brk < data.size() && data[brk] == patternValue((brk - std::size_t(first)) % kPatternFrames))
             ++brk;
         QString context;
         for (std::size_t i = brk > 3 ? brk - 3 : 0; i < std::min(data.size(), brk + 4); ++i)
             context += QString(" [%1]=%2").arg(i).arg(data[i]);
-        QVERIFY2(periods == int((data.size() - std::size_t(first)) / kPattern),
+        QVERIFY2(periods == int((data.size() - std::size_t(first)) / kPatternFrames),
                  qPrintable(QString("%1 periods from sample %2, then:%3 (expected %4 %5 ...)")
                                 .arg(periods).arg(first).arg(context)
                                 .arg(patternValue(0)).arg(patternValue(1))));
@@ -185,7 +149,7 @@ private slots:
         prepareDac();
         UdmabufAllocator udmabuf;
         IioBufferHandle dac(devs_.dac.devNode(), 0);
-        const auto frames = dacFrames(1);
+        const auto frames = simtest::dacPatternFrames(1);
         MappedDmabuf block(udmabuf.allocate(frames.size()), pageAlign(frames.size()));
         {
             ScopedCpuAccess access(block, CpuAccess::Write);
@@ -203,12 +167,12 @@ private slots:
         const auto data = readAdc(adc, 16384);
         devs_.dac.setBufferEnabled(0, false);
         dac.detach(block.fd());
-        const long at = findPeriod(data);
+        const long at = simtest::findPatternPeriod(data);
         QVERIFY2(at >= 0, "the one-shot block never appeared on the loopback channel");
-        QCOMPARE(findPeriod(data, std::size_t(at) + 1), -1L);
+        QCOMPARE(simtest::findPatternPeriod(data, std::size_t(at) + 1), -1L);
         // After the block the DAC is idle again: zeros.
-        const auto tail = std::min(data.size(), std::size_t(at) + kPattern + 2000);
-        QVERIFY(std::all_of(data.begin() + at + long(kPattern), data.begin() + long(tail),
+        const auto tail = std::min(data.size(), std::size_t(at) + kPatternFrames + 2000);
+        QVERIFY(std::all_of(data.begin() + at + long(kPatternFrames), data.begin() + long(tail),
                             [](std::int16_t v) { return v == 0; }));
     }
 };

@@ -4,6 +4,8 @@
 #include "iio_sim_fixture.h"
 
 #include "dmascope/dmabuf.h"
+#include "dmascope/dmabuf_stream.h"
+#include "dmascope/relay_stream.h"
 #include "dmascope/iio_buffer_handle.h"
 #include "dmascope/system_error.h"
 
@@ -99,6 +101,49 @@ private slots:
         QVERIFY(buffer.read(data, sizeof data) > 0);
         QCOMPARE(unloadModule(), 0);
         QCOMPARE(buffer.read(data, sizeof data), ssize_t(-ENODEV));
+    }
+
+    // After rmmod buffer-dma takes ENQUEUE on the orphaned fd and never completes it: the
+    // streams notice at their next wait timeout that the device is gone and end with ENODEV.
+    void rmmodEndsAStreamWithEnodev_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("dmabuf") << "dmabuf";
+        QTest::newRow("fileio") << "fileio";
+        QTest::newRow("relay") << "relay";
+    }
+    void rmmodEndsAStreamWithEnodev()
+    {
+        QFETCH(QString, kind);
+        QCOMPARE(loadModule(), 0);
+        auto devs = simtest::SimDevices::find();
+        simtest::resetAdc(devs.adc);
+        simtest::resetDac(devs.dac);
+        std::unique_ptr<Stream> stream;
+        StreamConfig c;
+        c.samplesPerBlock = 1024;
+        c.blockCount = 4;
+        if (kind == "relay") {
+            c.channels = {"voltage0", "voltage1"};
+            stream = std::make_unique<RelayStream>("iio-sim-adc", "iio-sim-dac");
+        } else {
+            c.channels = {"voltage3"};
+            c.path = kind == "fileio" ? PathPreference::Fileio : PathPreference::Dmabuf;
+            stream = std::make_unique<DmabufStream>("iio-sim-adc");
+        }
+        auto sub = stream->subscribe(SubscriptionKind::Lossless, 8);
+        stream->start(c);
+        QVERIFY(sub->pop(5000));
+        QCOMPARE(unloadModule(), 0);
+        while (sub->pop(10000)) {
+        }
+        QVERIFY(sub->ended());
+        QTRY_COMPARE_WITH_TIMEOUT(stream->state(), StreamState::Failed, 10000);
+        const std::string error = stream->stats().error;
+        QVERIFY2(error.find(describeErrno(ENODEV)) != std::string::npos, error.c_str());
+        QVERIFY2(error.find("removed") != std::string::npos, error.c_str());
+        // Cleaning up after the device is gone must not harm the kernel (dmesg is checked).
+        stream->stop();
     }
 
     void reloadAfterwardsStreams()

@@ -1,10 +1,14 @@
 // End to end on a device: the dmascope main window with the Oscilloscope plugin, offscreen.
 // Checks that a triggered trace is drawn and stands still: two screenshots taken a moment
 // apart show the same trace pixels, because the trigger (with sub-sample alignment) puts every
-// capture of a periodic signal at the same place. The screenshot is kept as a test artifact.
+// capture of a periodic signal at the same place. Two screenshots of the window are kept as test
+// artifacts: the checked one (CH1 alone) and one with all four channels at their own offsets,
+// time cursors and the measurements.
 //
 // DMASCOPE_E2E_URI (default sim:) picks the context, DMASCOPE_E2E_DEVICE (optional) the device
 // by name or id; in the QEMU guest this runs against iio-sim-adc over DMABUF under Xvfb.
+// DMASCOPE_E2E_SCREENSHOT is the first screenshot's path (default: scope_e2e.png beside the test
+// binary); the second is the same path with "_channels" before ".png".
 #include "main_window.h"
 #include "plugin_manager.h"
 #include "scope_instrument.h"
@@ -149,7 +153,7 @@ private slots:
         const int grid = tracePixels(first, background);
         QVERIFY2(grid > area.width(), qPrintable(QString::number(grid)));
         // The trace itself: a sine over 10 divisions crosses every column at least once.
-        const int trace = pixelsNear(first, dmascope::ui::TimePlot::defaultColors().value(0));
+        const int trace = pixelsNear(first, plot->traceColor(0));
         QVERIFY2(trace >= area.width(), qPrintable(QStringLiteral("%1 trace pixels").arg(trace)));
         const int changed = changedPixels(first, second);
         qInfo("changed pixels between captures: %d of %d non-background", changed, grid);
@@ -171,11 +175,35 @@ private slots:
         QVERIFY(status);
         QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("Triggered"), 5000);
 
-        // The whole window as the user sees it, kept beside the test binary.
-        const QString artifact =
-            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png"));
+        // The whole window as the user sees it.
+        const QString artifact = envOr(
+            "DMASCOPE_E2E_SCREENSHOT",
+            QDir(QStringLiteral(DMASCOPE_TEST_ARTIFACT_DIR)).filePath(QStringLiteral("scope_e2e.png")));
         QVERIFY(w.grab().save(artifact));
         qInfo("screenshot: %s", qPrintable(artifact));
+
+        // All four channels, each at its own offset, time cursors one period apart.
+        s = scope->settings();
+        s.channels.resize(std::max<std::size_t>(s.channels.size(), 4));
+        const double offsets[] = {2.0, 0.5, -1.0, -2.5};
+        for (std::size_t i = 0; i < 4; ++i) {
+            s.channels[i].enabled = true;
+            s.channels[i].voltsPerDiv = 0.5;
+            s.channels[i].offsetDivs = offsets[i];
+        }
+        s.timeCursors = true;
+        s.timeCursor1 = 0.0;
+        s.timeCursor2 = 1e-3;
+        scope->setSettings(s);
+        QTRY_VERIFY_WITH_TIMEOUT(plot->snapshot() && plot->snapshot()->traces.size() == 4
+                                     && table->rowCount() >= 4 * 10,
+                                 15000);
+        QVERIFY2(scope->cursorText().contains(QStringLiteral("1/Δt 1 kHz")),
+                 qPrintable(scope->cursorText()));
+        QString channels = artifact;
+        channels.insert(channels.lastIndexOf(QLatin1String(".png")), QLatin1String("_channels"));
+        QVERIFY(w.grab().save(channels));
+        qInfo("screenshot: %s", qPrintable(channels));
     }
 };
 

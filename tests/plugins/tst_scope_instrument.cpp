@@ -1,17 +1,26 @@
 // ScopeInstrument on a running SimStream (no main window): snapshots arrive, Stop freezes the
-// display, Single captures once and stops, and the state survives saveState/restoreState.
+// display, Single captures once and stops, the state survives saveState/restoreState, the display
+// controls (persistence, cursors, autoscale) drive the plot, and measurements over the whole
+// record collect statistics.
 #include "scope_instrument.h"
 
 #include "dmascope/plugin/instrument_host.h"
 #include "dmascope/sim_stream.h"
 #include "dmascope/ui/time_plot.h"
 
+#include <QAction>
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QTableWidget>
 #include <QFile>
 #include <QTest>
 
+#include <cmath>
+
 using namespace dmascope;
 using dmascope::scope::ScopeInstrument;
+using dmascope::scope::ScopeSettings;
 
 namespace {
 
@@ -101,6 +110,89 @@ private slots:
         QVERIFY(qFuzzyCompare(v.t0, -1e-4)); // 10 % of 1 ms before the trigger
         QVERIFY(qFuzzyCompare(v.t1, 9e-4));
         QCOMPARE(scope.saveState().value(QLatin1String("running")).toBool(), false);
+    }
+
+    void displayControlsDriveThePlotAndPersist()
+    {
+        SimHost host;
+        QJsonObject saved;
+        {
+            ScopeInstrument scope(host, simAdc());
+            scope.resize(1000, 600);
+            scope.show();
+            QTRY_VERIFY_WITH_TIMEOUT(sequence(scope) >= 1, 10000);
+            auto *persistence = scope.findChild<QAction *>(QStringLiteral("actionPersistence"));
+            auto *timeCursors = scope.findChild<QAction *>(QStringLiteral("actionTimeCursors"));
+            auto *valueCursors = scope.findChild<QAction *>(QStringLiteral("actionValueCursors"));
+            auto *decay = scope.findChild<QDoubleSpinBox *>(QStringLiteral("persistenceDecay"));
+            QVERIFY(persistence && timeCursors && valueCursors && decay);
+            QCOMPARE(persistence->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+
+            persistence->trigger();
+            QVERIFY(scope.plot()->persistence());
+            decay->setValue(0.6);
+            QCOMPARE(scope.plot()->persistenceDecay(), 0.6);
+            QTRY_VERIFY_WITH_TIMEOUT(!scope.plot()->persistenceImage().isNull(), 5000);
+
+            timeCursors->trigger();
+            valueCursors->trigger();
+            QVERIFY(scope.plot()->timeCursorsVisible() && scope.plot()->valueCursorsVisible());
+            // placed on the 2nd and 8th division of 1 ms/div with the trigger in the middle
+            const ui::CursorReadout r = scope.plot()->cursorReadout();
+            QVERIFY(std::abs(r.t1 + 3e-3) < 1e-9 && std::abs(r.t2 - 3e-3) < 1e-9);
+            QVERIFY(std::abs(*r.inverseDeltaT - 1e3 / 6) < 1e-6);
+            const QString text = scope.cursorText();
+            QVERIFY2(text.contains(QStringLiteral("1/Δt 167 Hz")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("ΔV")), qPrintable(text));
+            // the panel follows (every 200 ms)
+            auto *panel = scope.findChild<QLabel *>(QStringLiteral("cursorReadout"));
+            QTRY_COMPARE_WITH_TIMEOUT(panel->text(), scope.cursorText(), 2000);
+            // moved in the plot: the settings follow
+            scope.plot()->setTimeCursors(true, -1e-3, 2e-3);
+            QCOMPARE(scope.settings().timeCursor2, 2e-3);
+            saved = scope.saveState();
+        }
+        ScopeInstrument restored(host, simAdc());
+        restored.restoreState(saved);
+        QVERIFY(restored.plot()->persistence());
+        QCOMPARE(restored.plot()->persistenceDecay(), 0.6);
+        QVERIFY(restored.plot()->timeCursorsVisible() && restored.plot()->valueCursorsVisible());
+        QCOMPARE(restored.plot()->cursorReadout().t1, -1e-3);
+        QCOMPARE(restored.plot()->cursorReadout().t2, 2e-3);
+        QVERIFY(restored.findChild<QAction *>(QStringLiteral("actionPersistence"))->isChecked());
+    }
+
+    // The demo's voltage0: a 1 kHz sine of 800 mV peak.
+    void measuresTheRecordWithStatisticsAndAutoscales()
+    {
+        SimHost host;
+        ScopeInstrument scope(host, simAdc());
+        scope.resize(1000, 600);
+        scope.show();
+        const dsp::MeasurementStats *stats = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((stats = scope.statistics(0)) && stats->frequency.count() >= 3, 15000);
+        QVERIFY2(std::abs(stats->frequency.mean() - 1000.0) < 5.0, qPrintable(QString::number(stats->frequency.mean())));
+        QVERIFY(stats->frequency.stddev() < 5.0);
+        QVERIFY(std::abs(stats->peakToPeak.mean() - 1.6) < 0.1);
+        QVERIFY(std::abs(stats->rms.mean() - 0.8 / std::sqrt(2.0)) < 0.03);
+        QVERIFY(stats->frequency.min() <= stats->frequency.max());
+        // 1 ms/div, 1 MS/s: the record is 10 000 samples, all measured
+        auto *span = scope.findChild<QLabel *>(QStringLiteral("measuredSpan"));
+        QVERIFY2(span->text().contains(QStringLiteral("whole record (10000 samples")), qPrintable(span->text()));
+        auto *table = scope.findChild<QTableWidget *>(QStringLiteral("measurements"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("Frequency"));
+
+        // Autoscale: 1.6 V pk-pk over ~6 divisions -> 0.5 V/div, and 3 periods on screen.
+        ScopeSettings s = scope.settings();
+        s.channels.resize(4);
+        s.channels[0].voltsPerDiv = 0.01; // far too sensitive
+        s.channels[0].offsetDivs = 2;
+        scope.setSettings(s);
+        QVERIFY(scope.autoscaleNow());
+        QCOMPARE(scope.settings().channel(0).voltsPerDiv, 0.5);
+        QVERIFY(std::abs(scope.settings().channel(0).offsetDivs) <= 0.2);
+        QCOMPARE(scope.settings().timePerDiv, 5e-4);
+        QVERIFY(std::abs(scope.settings().triggerLevel) < 0.05);
     }
 
     void exportsTheVisibleCaptureAsCsv()

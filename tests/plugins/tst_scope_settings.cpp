@@ -1,11 +1,14 @@
-// ScopeSettings: JSON round trip and tolerance, record length, view, and the producer
-// configuration (channel selection, V/div/offset folded into calibrations, trigger mapping).
+// ScopeSettings: JSON round trip and tolerance, record length, view, the producer configuration
+// (channel selection, calibrations in volts, trigger mapping), the per-channel plot axes, and
+// autoscale.
 #include "scope_settings.h"
 
 #include "dmascope/scan_layout.h"
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <cmath>
 
 using namespace dmascope;
 using namespace dmascope::scope;
@@ -52,7 +55,25 @@ private slots:
         s.holdoff = 1e-3;
         s.mode = dsp::TriggerMode::Normal;
         s.channels = {{true, QColor(Qt::red), 0.2, 1.5}, {false, QColor(), 1.0, -2}};
+        s.persistence = true;
+        s.persistenceDecay = 0.7;
+        s.autoscale = true;
+        s.timeCursors = true;
+        s.timeCursor1 = -1e-4;
+        s.timeCursor2 = 3e-4;
+        s.valueCursors = true;
+        s.valueCursor1 = -0.25;
+        s.valueCursor2 = 0.5;
         const ScopeSettings r = ScopeSettings::fromJson(s.toJson());
+        QVERIFY(r.persistence);
+        QCOMPARE(r.persistenceDecay, 0.7);
+        QVERIFY(r.autoscale);
+        QVERIFY(r.timeCursors);
+        QCOMPARE(r.timeCursor1, -1e-4);
+        QCOMPARE(r.timeCursor2, 3e-4);
+        QVERIFY(r.valueCursors);
+        QCOMPARE(r.valueCursor1, -0.25);
+        QCOMPARE(r.valueCursor2, 0.5);
         QCOMPARE(r.timePerDiv, s.timePerDiv);
         QCOMPARE(r.recordLength, s.recordLength);
         QCOMPARE(r.triggerPosition, s.triggerPosition);
@@ -114,6 +135,12 @@ private slots:
         QCOMPARE(v.t1, 8e-4);
         QCOMPARE(v.v0, -1.0); // 4 divisions of 0.25 V
         QCOMPARE(v.v1, 1.0);
+        // The reference channel's offset moves it too: 1 division up shows 0 V one division
+        // above the centre, i.e. the view runs from -5 to +3 divisions of its volts.
+        s.channels[0].offsetDivs = 1.0;
+        const ui::ViewRange up = viewFor(s, 0);
+        QCOMPARE(up.v0, -1.25);
+        QCOMPARE(up.v1, 0.75);
     }
 
     void producerConfigSkipsDisabledChannelsAndTimestamps()
@@ -143,7 +170,7 @@ private slots:
         QCOMPARE(shown[static_cast<std::size_t>(c.trigger.channel)], 1u);
     }
 
-    void calibrationMapsVoltsOntoTheReferenceAxis()
+    void channelsInVoltsEachOnItsOwnAxis()
     {
         // CH1 (reference) at 0.5 V/div, CH2 at 0.1 V/div shifted up 1 division.
         ScopeSettings s;
@@ -154,15 +181,41 @@ private slots:
         ui::ProducerConfig c;
         std::vector<std::size_t> shown;
         QVERIFY(makeProducerConfig(layout(), 1e6, s, &c, &shown));
-        // CH1: raw 1000 = 500 mV = 0.5 V, drawn at 0.5 on the reference axis.
+        QVERIFY(c.measure);
+        // Snapshots and measurements are in each channel's volts: raw 100 = 50 mV.
         QCOMPARE(c.channels[0].calibration.toPhysical(1000), 0.5);
-        // CH2: 0.05 V = half a division + 1 division offset = 1.5 div = 0.75 on the axis.
-        QVERIFY(qFuzzyCompare(c.channels[1].calibration.toPhysical(100), 0.75));
-        QVERIFY(qFuzzyCompare(c.trigger.level, 0.75));
-        QVERIFY(qFuzzyCompare(c.trigger.hysteresis, 0.05)); // 0.01 V = 0.1 div = 0.05 on the axis
-        // And back: what the CSV export does.
-        QVERIFY(qFuzzyCompare(fromDisplay(s, 1, 0, 0.75), 0.05));
+        QVERIFY(qFuzzyCompare(c.channels[1].calibration.toPhysical(100), 0.05));
+        QVERIFY(qFuzzyCompare(c.trigger.level, 0.05));
+        QVERIFY(qFuzzyCompare(c.trigger.hysteresis, 0.01));
+        // The plot draws CH2's 0.05 V at half a division + 1 division offset = 1.5 div = 0.75 on
+        // the reference axis; CH1 is the axis itself.
+        const ui::TraceAxis ch2 = traceAxisFor(s, 1, 0);
+        QVERIFY(qFuzzyCompare(ch2.toDisplay(0.05), 0.75));
+        QVERIFY(qFuzzyCompare(ch2.gain, 5.0)); // 0.5 V/div over 0.1 V/div
+        QVERIFY(qFuzzyCompare(ch2.fromDisplay(0.75), 0.05));
+        QVERIFY(traceAxisFor(s, 0, 0) == ui::TraceAxis{});
         QVERIFY(qFuzzyCompare(toDisplay(s, 1, 0, fromDisplay(s, 1, 0, -0.3)), -0.3));
+    }
+
+    void autoscaleFitsTheSignalOnSixDivisions()
+    {
+        ChannelSettings c; // 0.5 V/div, centred
+        // A 0..3.3 V square wave leaves the screen (top at 2 V): rescaled and centred.
+        QVERIFY(autoscaleChannel(&c, 0.0, 3.3, false));
+        QCOMPARE(c.voltsPerDiv, 1.0); // 3.3 V / 6 = 0.55 -> next 1-2-5 step
+        QVERIFY(qFuzzyCompare(c.offsetDivs, -1.7)); // mid 1.65 V = 1.65 div, to 0.1 div
+        // Now it fits and uses more than 2 divisions: left alone unless forced.
+        QVERIFY(!autoscaleChannel(&c, 0.0, 3.3, false));
+        // A 20 mV signal underuses the screen: 5 mV/div.
+        QVERIFY(autoscaleChannel(&c, -0.01, 0.01, false));
+        QCOMPARE(c.voltsPerDiv, 0.005);
+        QCOMPARE(c.offsetDivs, 0.0);
+        // DC: a non-zero V/div.
+        QVERIFY(autoscaleChannel(&c, 1.0, 1.0, true));
+        QVERIFY(c.voltsPerDiv > 0 && c.voltsPerDiv <= 0.002);
+        QVERIFY(!autoscaleChannel(&c, NAN, 1.0, true));
+        // 1 kHz: 3 periods over 10 divisions = 300 us/div -> 500 us/div.
+        QCOMPARE(timebaseForFrequency(1000.0), 5e-4);
     }
 
     void noPlottableChannelIsRefused()

@@ -77,6 +77,37 @@ private slots:
         plot.zoomTime(0.5, 0.0);
         QTRY_VERIFY(std::abs(plot.snapshot()->t0 - plot.view().t0) < 1e-12);
     }
+
+    // The generic form (any producer): notifications within a frame collapse into one delivery
+    // of the newest result; a delivery with nothing new does not count as a frame.
+    void genericNotificationsCollapse()
+    {
+        int pending = 0, shown = 0, calls = 0;
+        FramePacer pacer([&] {
+            ++calls;
+            if (pending == 0)
+                return false;
+            shown = pending;
+            pending = 0;
+            return true;
+        }, nullptr);
+        pacer.setFrameInterval(400);
+        pending = 1;
+        pacer.notify(); // the first frame goes out at once
+        QTRY_COMPARE(pacer.framesDelivered(), quint64(1));
+        QCOMPARE(shown, 1);
+        for (int i = 2; i <= 5; ++i) {
+            pending = i;
+            pacer.notify();
+        }
+        QCOMPARE(pacer.framesDelivered(), quint64(1)); // deferred to the frame boundary
+        QTRY_COMPARE(pacer.framesDelivered(), quint64(2));
+        QCOMPARE(shown, 5);
+        QCOMPARE(calls, 2);
+        pacer.notify(); // nothing new
+        QTRY_COMPARE(calls, 3);
+        QCOMPARE(pacer.framesDelivered(), quint64(2));
+    }
 };
 
 QTEST_MAIN(TstFramePacer)

@@ -1,5 +1,6 @@
 // SnapshotProducer end to end on synthetic interleaved blocks: trigger placement, per-column
-// values, record bounds, zoomed-in samples, modes, gaps, block release and notification coalescing.
+// values, record bounds, zoomed-in samples, modes, gaps, block release, notification coalescing
+// and measurements over the whole record.
 #include "dmascope/block_pool.h"
 #include "dmascope/ui/snapshot_producer.h"
 
@@ -95,6 +96,58 @@ private slots:
         c.channels[0].format.storageBits = 64;
         QVERIFY(!p.configure(c));
         QVERIFY(p.configure(config()));
+    }
+
+    // Blocks of 256 frames, a quarter of the square wave's period: only the whole record has the
+    // edges for frequency, period and duty cycle.
+    void measuresTheWholeRecord()
+    {
+        SnapshotProducer p;
+        ProducerConfig c = config();
+        c.measure = true;
+        c.measureInterval = 0.0; // every capture
+        QVERIFY(p.configure(c));
+        QCOMPARE(p.measurements().sequence, std::uint64_t{0});
+        p.setView({-2e-3, 2e-3, -2.0, 2.0}, 400);
+        Stream s;
+        feed(p, s, 20'000, 256);
+        const RecordMeasurements m = p.measurements();
+        QVERIFY(m.sequence >= 1);
+        QCOMPARE(m.samples, std::size_t{4000});
+        QCOMPARE(m.recordLength, std::size_t{4000});
+        QCOMPARE(m.channels.size(), std::size_t{2});
+        const dsp::Measurements &sq = m.channels[0];
+        QCOMPARE(sq.min, -1.0);
+        QCOMPARE(sq.max, 1.0);
+        QCOMPARE(sq.peakToPeak, 2.0);
+        QVERIFY(sq.frequency && std::abs(*sq.frequency - 1000.0) < 1e-6);
+        QVERIFY(sq.period && std::abs(*sq.period - 1e-3) < 1e-12);
+        QVERIFY(sq.dutyCycle && std::abs(*sq.dutyCycle - 0.5) < 1e-3);
+        QVERIFY(std::abs(sq.mean) < 1e-6); // 4 whole periods
+        QVERIFY(std::abs(sq.rms - 1.0) < 1e-6);
+        // A one-sample step: 10 % to 90 % is 0.8 of a sample.
+        QVERIFY(sq.riseTime && std::abs(*sq.riseTime - 0.8e-6) < 1e-9);
+        QVERIFY(sq.fallTime && std::abs(*sq.fallTime - 0.8e-6) < 1e-9);
+        const dsp::Measurements &dc = m.channels[1];
+        QVERIFY(std::abs(dc.mean - 0.5) < 1e-6);
+        QCOMPARE(dc.peakToPeak, 0.0);
+        QVERIFY(!dc.frequency);
+
+        // A record longer than maxMeasuredSamples: that many samples around the trigger.
+        c.maxMeasuredSamples = 2500;
+        QVERIFY(p.configure(c));
+        QCOMPARE(p.measurements().sequence, std::uint64_t{0}); // the old channels' results went
+        feed(p, s, 20'000, 256);
+        const RecordMeasurements part = p.measurements();
+        QVERIFY(part.sequence >= 1);
+        QCOMPARE(part.samples, std::size_t{2500});
+        QCOMPARE(part.recordLength, std::size_t{4000});
+        QVERIFY(part.channels[0].frequency && std::abs(*part.channels[0].frequency - 1000.0) < 1e-6);
+
+        // Off: nothing measured.
+        QVERIFY(p.configure(config()));
+        feed(p, s, 20'000);
+        QCOMPARE(p.measurements().sequence, std::uint64_t{0});
     }
 
     void triggeredSquareWave()

@@ -1,8 +1,12 @@
 // TimePlot painted offscreen: pixels of known signals, the coordinate mapping under zoom and pan
-// (API, mouse and keys), cursors, autoscale, persistence and export.
+// (API, mouse and keys), per-channel value axes, cursors, autoscale, persistence, export, and the
+// dark and light themes.
 #include "dmascope/ui/time_plot.h"
 
+#include <QApplication>
 #include <QSignalSpy>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,6 +68,35 @@ QList<int> rowsWithColor(const QImage &img, const QRect &area, int x, const QCol
     return rows;
 }
 
+// The app's two themes in short: Fusion's light palette, and a dark one.
+QPalette lightPalette()
+{
+    return QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+}
+
+QPalette darkPalette()
+{
+    QPalette p = lightPalette();
+    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+    p.setColor(QPalette::WindowText, QColor(0xdf, 0xe1, 0xe5));
+    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    p.setColor(QPalette::Text, QColor(0xdf, 0xe1, 0xe5));
+    return p;
+}
+
+// WCAG relative luminance and contrast ratio (1..21; 3 is the minimum for graphics).
+double luminance(const QColor &c)
+{
+    auto lin = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
+}
+
+double contrast(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
 } // namespace
 
 class TstTimePlot : public QObject
@@ -89,8 +122,8 @@ private slots:
         const QImage img = plot->grab().toImage();
         const QRect a = plot->plotArea();
         QCOMPARE(a.width(), plot->traceColumns());
-        const QColor c0 = plot->channelColors()[0];
-        const QColor c1 = plot->channelColors()[1];
+        const QColor c0 = plot->traceColor(0);
+        const QColor c1 = plot->traceColor(1);
         for (int x : {a.left() + 3, a.left() + 250, a.right() - 3}) {
             QCOMPARE(rowsWithColor(img, a, x, c0), QList<int>{rowOf(*plot, 0.5)});
             QCOMPARE(rowsWithColor(img, a, x, c1), QList<int>{rowOf(*plot, -0.25)});
@@ -108,7 +141,7 @@ private slots:
         plot->setSnapshot(makeSnapshot(*plot, {square}));
         const QImage img = plot->grab().toImage();
         const QRect a = plot->plotArea();
-        const QColor c0 = plot->channelColors()[0];
+        const QColor c0 = plot->traceColor(0);
         const int hi = rowOf(*plot, 0.6);
         const int lo = rowOf(*plot, -0.6);
         // flat parts: one row each
@@ -136,7 +169,7 @@ private slots:
         plot->setSnapshot(s);
         const QImage img = plot->grab().toImage();
         const QRect a = plot->plotArea();
-        const QColor c0 = plot->channelColors()[0];
+        const QColor c0 = plot->traceColor(0);
         // half-way between two samples the line crosses 0 V (within a pixel or two)
         const int x = static_cast<int>(plot->toPixel(-0.9e-3, 0).x());
         const QList<int> rows = rowsWithColor(img, a, x, c0);
@@ -155,7 +188,7 @@ private slots:
         plot->zoomTime(0.25, 0.0);
         const QImage img = plot->grab().toImage();
         const QRect a = plot->plotArea();
-        const QColor c0 = plot->channelColors()[0];
+        const QColor c0 = plot->traceColor(0);
         for (int x = a.left() + 2; x < a.right() - 2; ++x)
             QVERIFY2(!rowsWithColor(img, a, x, c0).isEmpty(), qPrintable(QString::number(x)));
         // the ramp's value at the centre is still 0 V
@@ -253,7 +286,7 @@ private slots:
         const int x = static_cast<int>(std::floor(plot->toPixel(-0.4e-3, 0).x()));
         int light = 0;
         for (int y = plot->plotArea().top(); y < plot->plotArea().bottom(); ++y)
-            light += img.pixelColor(x, y).rgb() == QColor(230, 230, 230).rgb();
+            light += img.pixelColor(x, y).rgb() == plot->palette().color(QPalette::Text).rgb();
         QVERIFY(light > plot->plotArea().height() / 3); // dashed
         // dragging the first time cursor moves it
         const QPoint grab(x, plot->plotArea().center().y() + 37);
@@ -265,6 +298,104 @@ private slots:
         // outside the data: NaN
         plot->setTimeCursors(true, -2e-3, 0.0);
         QVERIFY(std::isnan(plot->cursorReadout().atT1[0]));
+    }
+
+    // Each trace on its own scale: CH2 at 4x the reference's gain, shifted up 1.25 divisions.
+    void perChannelAxes()
+    {
+        plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }, [](double) { return 0.125; }}));
+        const TraceAxis ch2{4.0, 0.25}; // 0.125 -> 0.75 on the axis, its zero at 0.25
+        plot->setTraceAxes({TraceAxis{}, ch2}, 0);
+        QCOMPARE(plot->traceAxis(1).toDisplay(0.125), 0.75);
+        QCOMPARE(plot->traceAxis(5), TraceAxis{}); // missing entries: identity
+        const QImage img = plot->grab().toImage();
+        const QRect a = plot->plotArea();
+        const int x = a.left() + 300;
+        QCOMPARE(rowsWithColor(img, a, x, plot->traceColor(0)), QList<int>{rowOf(*plot, 0.5)});
+        QCOMPARE(rowsWithColor(img, a, x, plot->traceColor(1)), QList<int>{rowOf(*plot, 0.75)});
+        // ground markers left of the trace area, in each trace's colour, at each one's zero
+        QCOMPARE(img.pixelColor(a.left() - 4, qRound(plot->toPixel(0, 0.25).y())), plot->traceColor(1));
+        QCOMPARE(img.pixelColor(a.left() - 4, qRound(plot->toPixel(0, 0.0).y())), plot->traceColor(0));
+        // cursors read each trace in its own units
+        plot->setTimeCursors(true, 0.0, 1e-4);
+        const CursorReadout r = plot->cursorReadout();
+        QVERIFY(std::abs(r.atT1[1] - 0.125) < 1e-6);
+        // autoscale looks at what is drawn (0.5 and 0.75 on the axis)
+        plot->fit();
+        QVERIFY(plot->view().v0 <= 0.5 && plot->view().v1 >= 0.75);
+        // a bad axis falls back to identity
+        plot->setTraceAxes({TraceAxis{0.0, 1.0}});
+        QCOMPARE(plot->traceAxis(0), TraceAxis{});
+    }
+
+    void themesColourTheWholePlot_data()
+    {
+        QTest::addColumn<QPalette>("palette");
+        QTest::newRow("light") << lightPalette();
+        QTest::newRow("dark") << darkPalette();
+    }
+
+    void themesColourTheWholePlot()
+    {
+        QFETCH(QPalette, palette);
+        plot->setSnapshot(makeSnapshot(*plot, {[](double) { return 0.5; }, [](double) { return -0.5; }}));
+        plot->grab(); // cache the grid in the previous palette: a palette change must redraw it
+        plot->setPalette(palette);
+        const QImage img = plot->grab().toImage();
+        const QRect a = plot->plotArea();
+        const QColor base = palette.color(QPalette::Base);
+        QCOMPARE(img.pixelColor(a.left() + 3, a.top() + a.height() / 2 + 13), base); // no grid there
+        QCOMPARE(img.pixelColor(2, 2), palette.color(QPalette::Window));
+        // every default trace colour stands out from the background (WCAG graphics: >= 3)
+        for (const QColor &c : TimePlot::defaultColors(palette))
+            QVERIFY2(contrast(c, base) >= 3.0, qPrintable(c.name() + " on " + base.name()));
+        QCOMPARE(plot->traceColor(0), TimePlot::defaultColors(palette)[0]);
+        QCOMPARE(rowsWithColor(img, a, a.left() + 100, plot->traceColor(0)), QList<int>{rowOf(*plot, 0.5)});
+        // grid lines are neither background nor invisible: the centre line (0 V) has pixels
+        // between the background and the text colour
+        const int zeroRow = static_cast<int>(std::floor(plot->toPixel(0, 0).y()));
+        int gridPixels = 0;
+        for (int x = a.left() + 1; x < a.right(); ++x)
+            gridPixels += img.pixelColor(x, zeroRow) != base;
+        QVERIFY(gridPixels > a.width() / 3);
+        // the value labels (left margin) contrast with the margin
+        const QColor window = palette.color(QPalette::Window);
+        double best = 1.0;
+        for (int y = a.top(); y < a.bottom(); ++y)
+            for (int x = 0; x < a.left() - 8; ++x)
+                best = std::max(best, contrast(img.pixelColor(x, y), window));
+        QVERIFY2(best >= 4.5, qPrintable(QString::number(best)));
+        // the application's palette (the app's theme switch) reaches a plot without its own
+        QApplication::setPalette(palette);
+        TimePlot other;
+        other.resize(400, 300);
+        other.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&other));
+        other.grab();
+        QApplication::setPalette(palette == darkPalette() ? lightPalette() : darkPalette());
+        QApplication::processEvents(); // widgets take the application palette from a posted event
+        const QImage switched = other.grab().toImage();
+        QCOMPARE(switched.pixelColor(other.plotArea().left() + 3, other.plotArea().top() + 13),
+                 QApplication::palette().color(QPalette::Base));
+        QApplication::setPalette(QPalette());
+        // the explicit colour of a channel wins over the theme's
+        plot->setChannelColors({QColor(Qt::red)});
+        QCOMPARE(plot->traceColor(0), QColor(Qt::red));
+        QCOMPARE(plot->traceColor(1), TimePlot::defaultColors(palette)[1]);
+    }
+
+    void cursorsChangedIsSignalled()
+    {
+        QSignalSpy spy(plot.get(), &TimePlot::cursorsChanged);
+        plot->setTimeCursors(true, -0.5e-3, 0.5e-3);
+        QCOMPARE(spy.count(), 1);
+        const int x = static_cast<int>(std::floor(plot->toPixel(0.5e-3, 0).x()));
+        const QPoint grab(x, plot->plotArea().center().y());
+        QTest::mousePress(plot.get(), Qt::LeftButton, Qt::NoModifier, grab);
+        QTest::mouseMove(plot.get(), grab - QPoint(40, 0));
+        QTest::mouseRelease(plot.get(), Qt::LeftButton, Qt::NoModifier, grab - QPoint(40, 0));
+        QVERIFY(spy.count() >= 2);
+        QVERIFY(plot->cursorReadout().t2 < 0.5e-3);
     }
 
     void autoscale()
@@ -308,7 +439,7 @@ private slots:
         QVERIFY(alphaAt(x, rowOf(*plot, -0.5)) > 0);
         // and it is painted under the live trace
         const QImage img = plot->grab().toImage();
-        QVERIFY(img.pixelColor(x, y) != QColor(8, 8, 12));
+        QVERIFY(img.pixelColor(x, y) != plot->palette().color(QPalette::Base));
         plot->setPersistence(false);
         QVERIFY(plot->persistenceImage().isNull());
     }

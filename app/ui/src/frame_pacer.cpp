@@ -11,18 +11,37 @@
 namespace dmascope::ui {
 
 FramePacer::FramePacer(SnapshotProducer *producer, AbstractTimePlot *plot, QObject *parent)
-    : QObject(parent), producer_(producer), plot_(plot)
+    : QObject(parent)
 {
-    if (QScreen *screen = plot->screen(); screen && screen->refreshRate() > 1.0)
+    deliver_ = [producer, plot] {
+        auto s = producer->takeLatest();
+        if (!s)
+            return false;
+        plot->setSnapshot(std::move(s));
+        return true;
+    };
+    init(plot);
+    connect(producer, &SnapshotProducer::snapshotReady, this, &FramePacer::notify,
+            Qt::QueuedConnection);
+    connect(plot, &AbstractTimePlot::viewChanged, this,
+            [producer](const ViewRange &view, int columns) { producer->setView(view, columns); });
+    producer->setView(plot->view(), plot->traceColumns());
+}
+
+FramePacer::FramePacer(std::function<bool()> deliver, QWidget *screenOf, QObject *parent)
+    : QObject(parent), deliver_(std::move(deliver))
+{
+    init(screenOf);
+}
+
+void FramePacer::init(QWidget *screenOf)
+{
+    if (QScreen *screen = screenOf ? screenOf->screen() : nullptr;
+        screen && screen->refreshRate() > 1.0)
         intervalMs_ = static_cast<int>(std::floor(1000.0 / screen->refreshRate()));
     timer_.setSingleShot(true);
     timer_.setTimerType(Qt::PreciseTimer);
     connect(&timer_, &QTimer::timeout, this, &FramePacer::deliver);
-    connect(producer, &SnapshotProducer::snapshotReady, this, &FramePacer::onReady,
-            Qt::QueuedConnection);
-    connect(plot, &AbstractTimePlot::viewChanged, this,
-            [this](const ViewRange &view, int columns) { producer_->setView(view, columns); });
-    producer->setView(plot->view(), plot->traceColumns());
 }
 
 void FramePacer::setFrameInterval(int ms)
@@ -30,7 +49,7 @@ void FramePacer::setFrameInterval(int ms)
     intervalMs_ = std::max(ms, 0);
 }
 
-void FramePacer::onReady()
+void FramePacer::notify()
 {
     if (timer_.isActive())
         return; // already scheduled: that delivery takes the newest snapshot
@@ -40,8 +59,7 @@ void FramePacer::onReady()
 
 void FramePacer::deliver()
 {
-    if (auto s = producer_->takeLatest()) {
-        plot_->setSnapshot(std::move(s));
+    if (deliver_()) {
         sinceLast_.restart();
         ++frames_;
     }

@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -56,6 +58,10 @@ struct SnapshotProducer::Worker
         pre = static_cast<std::size_t>(std::llround(std::clamp(c.preTrigger, 0.0, 1.0)
                                                     * static_cast<double>(c.recordLength)));
         post = c.recordLength - pre;
+        // Measuring needs the record's samples: widen the raw window to it (bounded).
+        if (c.measure)
+            config.rawWindow = std::max(c.rawWindow, std::min(c.recordLength, c.maxMeasuredSamples));
+        measuredTimer.invalidate();
         const std::size_t history = c.recordLength + kHistorySlack;
         filling.clear();
         shown.clear();
@@ -66,8 +72,8 @@ struct SnapshotProducer::Worker
             offsets.push_back(ch.byteOffset);
         }
         for (std::size_t i = 0; i < c.channels.size(); ++i) {
-            filling.emplace_back(history, c.rawWindow);
-            shown.emplace_back(history, c.rawWindow);
+            filling.emplace_back(history, config.rawWindow);
+            shown.emplace_back(history, config.rawWindow);
         }
         const ProducerChannel &tc = c.channels[static_cast<std::size_t>(c.trigger.channel)];
         dsp::EdgeTriggerConfig tcfg;
@@ -117,8 +123,12 @@ struct SnapshotProducer::Worker
         forced = isForced;
         const auto t = static_cast<std::uint64_t>(std::ceil(pos));
         captureEnd = t + post;
+        // A window as long as the record ends with it (it then holds all of it); a shorter one
+        // is centred on the trigger, where zooming in looks.
+        const std::uint64_t freeze =
+            config.rawWindow >= config.recordLength ? captureEnd : t + config.rawWindow / 2;
         for (auto &p : filling)
-            p.freezeRawAt(t + config.rawWindow / 2);
+            p.freezeRawAt(freeze);
     }
 
     // Returns true when a capture completed.
@@ -163,12 +173,16 @@ struct SnapshotProducer::Worker
             done += n;
             next += n;
             if (capturing && next >= captureEnd) {
-                captureMs += elapsedMs(timer);
-                timer.restart();
-                const double cpu = threadCpuMs();
-                captureCpuMs += cpu - cpu0;
-                cpu0 = cpu;
-                completeCapture();
+                // Clocks are read for the first capture a block completes only: short records
+                // complete hundreds of times a second, and the thread CPU clock is a system call.
+                if (!completed) {
+                    captureMs += elapsedMs(timer);
+                    timer.restart();
+                    const double cpu = threadCpuMs();
+                    captureCpuMs += cpu - cpu0;
+                    cpu0 = cpu;
+                }
+                completeCapture(!completed);
                 completed = true;
             }
         }
@@ -217,16 +231,56 @@ struct SnapshotProducer::Worker
     double captureCpuMs = 0.0;
     double lastCaptureCpuMs = 0.0;
 
-    void completeCapture()
+    // Measurement of the last complete capture, when one is due.
+    QElapsedTimer measuredTimer;
+    std::optional<RecordMeasurements> measuredNow;
+    std::vector<std::int32_t> rawScratch;
+    std::vector<float> valueScratch;
+
+    void measureShown()
+    {
+        if (!config.measure
+            || (measuredTimer.isValid() && measuredTimer.elapsed() < config.measureInterval * 1e3))
+            return;
+        const auto trig = static_cast<std::uint64_t>(std::ceil(shownTrigger));
+        std::uint64_t first = trig - std::min<std::uint64_t>(trig, pre);
+        std::uint64_t end = trig + post;
+        if (end - first > config.rawWindow) { // a record longer than the window: around the trigger
+            first = trig - std::min<std::uint64_t>(trig, config.rawWindow / 2);
+            end = first + config.rawWindow;
+        }
+        RecordMeasurements r;
+        r.sequence = sequence;
+        r.samples = static_cast<std::size_t>(end - first);
+        r.recordLength = config.recordLength;
+        rawScratch.resize(r.samples);
+        valueScratch.resize(r.samples);
+        for (std::size_t i = 0; i < shown.size(); ++i) {
+            if (!shown[i].rawSamples(first, end, rawScratch))
+                return; // not all held (e.g. the capture began at a restart): skip this one
+            const dsp::Calibration cal = config.channels[i].calibration;
+            for (std::size_t k = 0; k < r.samples; ++k)
+                valueScratch[k] = static_cast<float>(cal.toPhysical(rawScratch[k]));
+            r.channels.push_back(measureWholePeriods(valueScratch, config.sampleRate));
+        }
+        measuredTimer.start();
+        measuredNow = std::move(r);
+    }
+
+    // `timed`: captureMs/captureCpuMs hold this capture's cost (see process()).
+    void completeCapture(bool timed)
     {
         std::swap(filling, shown);
         haveShown = true;
         shownTrigger = triggerPos;
         shownForced = forced;
         ++sequence;
+        measureShown();
         capturing = false;
-        lastCaptureMs = captureMs;
-        lastCaptureCpuMs = captureCpuMs;
+        if (timed) {
+            lastCaptureMs = captureMs;
+            lastCaptureCpuMs = captureCpuMs;
+        }
         captureMs = 0.0;
         captureCpuMs = 0.0;
         for (auto &p : filling)
@@ -294,6 +348,27 @@ struct SnapshotProducer::Worker
     }
 };
 
+dsp::Measurements measureWholePeriods(std::span<const float> samples, double sampleRate)
+{
+    dsp::Measurements m = dsp::measure(samples, 1.0 / sampleRate);
+    if (m.period && *m.period > 0) {
+        const double perPeriod = *m.period * sampleRate;
+        const double periods = std::floor(static_cast<double>(samples.size()) / perPeriod);
+        const auto whole = static_cast<std::size_t>(std::llround(periods * perPeriod));
+        if (periods >= 1 && whole >= 2 && whole <= samples.size()) {
+            // mean and RMS as dsp::measure() defines them, over the whole periods only
+            double sum = 0.0, squares = 0.0;
+            for (const float x : samples.first(whole)) {
+                sum += x;
+                squares += static_cast<double>(x) * x;
+            }
+            m.mean = sum / static_cast<double>(whole);
+            m.rms = std::sqrt(squares / static_cast<double>(whole));
+        }
+    }
+    return m;
+}
+
 FrameBlock frameBlockFrom(BlockRef block)
 {
     FrameBlock f;
@@ -322,7 +397,10 @@ ProducerChannel producerChannelFrom(const ChannelLayout &channel, double unitSca
 SnapshotProducer::SnapshotProducer(QObject *parent)
     : QObject(parent), worker_(std::make_unique<Worker>())
 {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "dmascope-snap"); // for top -H and the benchmark
+        run();
+    });
 }
 
 SnapshotProducer::~SnapshotProducer()
@@ -350,6 +428,7 @@ bool SnapshotProducer::configure(const ProducerConfig &config)
         std::lock_guard lock(mutex_);
         newConfig_ = std::make_unique<ProducerConfig>(config);
         maxQueued_ = std::max<std::size_t>(config.maxQueuedBlocks, 1);
+        measured_ = {}; // measurements of the old channels (the worker clears it again on applying)
         queue_.clear(); // blocks laid out for the old configuration
     }
     wake_.notify_all();
@@ -397,6 +476,12 @@ std::shared_ptr<const PlotSnapshot> SnapshotProducer::takeLatest()
     return std::exchange(latest_, nullptr);
 }
 
+RecordMeasurements SnapshotProducer::measurements() const
+{
+    std::lock_guard lock(mutex_);
+    return measured_;
+}
+
 SnapshotProducer::Stats SnapshotProducer::stats() const
 {
     std::lock_guard lock(mutex_);
@@ -438,8 +523,11 @@ void SnapshotProducer::run()
             view = view_;
             columns = columns_;
         }
-        if (config)
+        if (config) {
             w.applyConfig(*config);
+            std::lock_guard lock(mutex_);
+            measured_ = {}; // the old configuration's channels
+        }
         if (armNow && w.configured) {
             w.machine.arm(w.next);
             w.restart(w.next);
@@ -453,6 +541,11 @@ void SnapshotProducer::run()
                 completed |= w.process(blocks.front());
             }
             blocks.pop_front(); // releases the block's memory to the stream
+        }
+        if (w.measuredNow) {
+            std::lock_guard lock(mutex_);
+            measured_ = std::move(*w.measuredNow);
+            w.measuredNow.reset();
         }
         if (!w.haveShown || columns <= 0 || (!completed && !viewChanged && !config)) {
             std::lock_guard lock(mutex_);

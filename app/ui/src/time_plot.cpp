@@ -34,7 +34,7 @@ bool isData(float v) { return !std::isnan(v); }
 
 } // namespace
 
-TimePlot::TimePlot(QWidget *parent) : AbstractTimePlot(parent), colors_(defaultColors())
+TimePlot::TimePlot(QWidget *parent) : AbstractTimePlot(parent)
 {
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
@@ -45,11 +45,62 @@ TimePlot::TimePlot(QWidget *parent) : AbstractTimePlot(parent), colors_(defaultC
 
 TimePlot::~TimePlot() = default;
 
+bool TimePlot::isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128;
+}
+
+QList<QColor> TimePlot::defaultColors(const QPalette &palette)
+{
+    if (isDark(palette))
+        return defaultColors();
+    // The same hues, deep enough for contrast on white (yellow becomes dark gold).
+    return {QColor(140, 98, 0), QColor(0, 114, 190), QColor(200, 0, 120), QColor(0, 140, 40),
+            QColor(210, 90, 0), QColor(110, 60, 210), QColor(70, 70, 70), QColor(200, 30, 30)};
+}
+
 QList<QColor> TimePlot::defaultColors()
 {
-    // Distinguishable on the dark background, in the usual scope order (yellow, cyan, ...).
+    // Distinguishable on a dark background, in the usual scope order (yellow, cyan, ...).
     return {QColor(255, 215, 0), QColor(0, 200, 255), QColor(255, 64, 160), QColor(64, 230, 64),
             QColor(255, 140, 0), QColor(170, 120, 255), QColor(230, 230, 230), QColor(255, 90, 90)};
+}
+
+QColor TimePlot::traceColor(int trace) const
+{
+    if (trace >= 0 && trace < colors_.size() && colors_[trace].isValid())
+        return colors_[trace];
+    const QList<QColor> defaults = defaultColors(palette());
+    return defaults[std::max(trace, 0) % defaults.size()];
+}
+
+// A colour between the plot background (weight 0) and the text colour (weight 1): grid and axis
+// lines that keep their contrast in either theme.
+QColor TimePlot::gridColor(double weight) const
+{
+    const QColor a = palette().color(QPalette::Base);
+    const QColor b = palette().color(QPalette::Text);
+    const auto mix = [weight](int x, int y) { return static_cast<int>(std::lround(x + (y - x) * weight)); };
+    return QColor(mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue()));
+}
+
+void TimePlot::setTraceAxes(const QList<TraceAxis> &axes, int axisTrace)
+{
+    QList<TraceAxis> valid;
+    for (const TraceAxis &a : axes)
+        valid.append(std::isfinite(a.gain) && a.gain != 0.0 && std::isfinite(a.bias) ? a : TraceAxis{});
+    if (valid == axes_ && axisTrace == axisTrace_)
+        return;
+    axes_ = valid;
+    axisTrace_ = std::max(axisTrace, 0);
+    gridDirty_ = true; // the axis labels' colour
+    clearPersistence();
+    update();
+}
+
+TraceAxis TimePlot::traceAxis(int trace) const
+{
+    return trace >= 0 && trace < axes_.size() ? axes_[trace] : TraceAxis{};
 }
 
 QRect TimePlot::plotArea() const
@@ -90,17 +141,18 @@ double TimePlot::valuePerDivision() const
 
 void TimePlot::setChannelColors(const QList<QColor> &colors)
 {
-    colors_ = colors.isEmpty() ? defaultColors() : colors;
+    if (colors == colors_)
+        return;
+    colors_ = colors;
+    gridDirty_ = true;
     update();
-}
-
-QColor TimePlot::colorFor(int trace) const
-{
-    return colors_[trace % colors_.size()];
 }
 
 void TimePlot::setSnapshot(std::shared_ptr<const PlotSnapshot> snapshot)
 {
+    // The value labels take the axis trace's colour and unit: redraw them when traces appear.
+    if (!snapshot_ || !snapshot || snapshot_->traces.size() != snapshot->traces.size())
+        gridDirty_ = true;
     snapshot_ = std::move(snapshot);
     if (snapshot_ && snapshot_->sequence != lastSequence_) {
         lastSequence_ = snapshot_->sequence;
@@ -196,12 +248,16 @@ void TimePlot::applyAutoscale(bool force)
         return;
     double lo = INFINITY;
     double hi = -INFINITY;
-    for (const PlotTrace &tr : snapshot_->traces) {
+    for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
+        const PlotTrace &tr = snapshot_->traces[static_cast<std::size_t>(i)];
+        const TraceAxis axis = traceAxis(i);
         for (std::size_t c = 0; c < tr.min.size(); ++c) {
             if (!isData(tr.min[c]))
                 continue;
-            lo = std::min<double>(lo, tr.min[c]);
-            hi = std::max<double>(hi, tr.max[c]);
+            const double a = axis.toDisplay(tr.min[c]);
+            const double b = axis.toDisplay(tr.max[c]);
+            lo = std::min(lo, std::min(a, b));
+            hi = std::max(hi, std::max(a, b));
         }
     }
     if (!(lo <= hi))
@@ -228,6 +284,7 @@ void TimePlot::setTimeCursors(bool visible, double t1, double t2)
 {
     timeCursors_ = visible;
     tc_ = {t1, t2};
+    emit cursorsChanged();
     update();
 }
 
@@ -235,6 +292,7 @@ void TimePlot::setValueCursors(bool visible, double v1, double v2)
 {
     valueCursors_ = visible;
     vc_ = {v1, v2};
+    emit cursorsChanged();
     update();
 }
 
@@ -350,7 +408,12 @@ void TimePlot::paintEvent(QPaintEvent *)
 // straight into the frame, then QPainter only for the few overlay items.
 void TimePlot::paintRaster()
 {
+    // A new palette (the app's theme switch reaches widgets as PaletteChange or, for some, only
+    // as ApplicationPaletteChange) redraws the grid: key the cache on the palette itself.
+    if (palette().cacheKey() != gridPaletteKey_)
+        gridDirty_ = true;
     if (gridDirty_ || grid_.size() != size()) {
+        gridPaletteKey_ = palette().cacheKey();
         grid_ = QImage(size(), QImage::Format_ARGB32_Premultiplied);
         QPainter gp(&grid_);
         paintGrid(gp);
@@ -388,18 +451,25 @@ void TimePlot::paintAll(QPainter &p, bool)
 void TimePlot::paintGrid(QPainter &p) const
 {
     const QRect a = plotArea();
-    p.fillRect(rect(), QColor(24, 24, 28));
-    p.fillRect(a, QColor(8, 8, 12));
+    p.fillRect(rect(), palette().color(QPalette::Window));
+    p.fillRect(a, palette().color(QPalette::Base));
 
     const double tStep = timePerDivision();
     const double vStep = valuePerDivision();
-    QPen gridPen(QColor(60, 60, 70));
+    QPen gridPen(gridColor(0.25));
     gridPen.setStyle(Qt::DotLine);
-    QPen axisPen(QColor(100, 100, 115));
+    QPen axisPen(gridColor(0.5));
     QFont f = font();
     f.setPointSizeF(8);
     p.setFont(f);
-    const QColor text(190, 190, 200);
+    const QColor text = palette().color(QPalette::WindowText);
+    // The value labels are in the axis trace's units: its colour says whose they are.
+    const QColor valueText = snapshot_ && axisTrace_ < static_cast<int>(snapshot_->traces.size())
+                                 ? traceColor(axisTrace_)
+                                 : text;
+    const QString valueUnit = snapshot_ && axisTrace_ < static_cast<int>(snapshot_->traces.size())
+                                  ? snapshot_->traces[static_cast<std::size_t>(axisTrace_)].unit
+                                  : QStringLiteral("V");
 
     // Vertical lines at multiples of the time step, labelled below.
     for (double k = std::ceil(view_.t0 / tStep); k * tStep <= view_.t1 + tStep * 1e-9; k += 1.0) {
@@ -420,18 +490,16 @@ void TimePlot::paintGrid(QPainter &p) const
             continue;
         p.setPen(std::abs(v) < vStep * 1e-6 ? axisPen : gridPen);
         p.drawLine(a.left(), y, a.right(), y);
-        p.setPen(text);
+        p.setPen(valueText);
         p.drawText(QRect(0, y - 8, kLeft - 6, 16), Qt::AlignRight | Qt::AlignVCenter,
-                   formatEngineering(std::abs(v) < vStep * 1e-6 ? 0.0 : v, QStringLiteral("V")));
+                   formatEngineering(std::abs(v) < vStep * 1e-6 ? 0.0 : v, valueUnit));
     }
     p.setPen(axisPen);
     p.setBrush(Qt::NoBrush);
     p.drawRect(a.adjusted(0, 0, -1, -1));
     p.setPen(text);
     p.drawText(a.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
-               QStringLiteral("%1/div  %2/div")
-                   .arg(formatEngineering(tStep, QStringLiteral("s")),
-                        formatEngineering(vStep, QStringLiteral("V"))));
+               QStringLiteral("%1/div").arg(formatEngineering(tStep, QStringLiteral("s"))));
 }
 
 void TimePlot::paintTraces(QPainter &p, const PlotSnapshot &s, bool forPersistence) const
@@ -466,8 +534,10 @@ bool TimePlot::traceSpans(const PlotSnapshot &s, int trace) const
     spanRowMax_ = -1;
     const double xScale = w / (view_.t1 - view_.t0);
     const double yScale = h / (view_.v1 - view_.v0);
+    const TraceAxis axis = traceAxis(trace);
     auto rowOf = [&](double v) {
-        return static_cast<int>(std::clamp(std::floor((view_.v1 - v) * yScale), -1.0, double(h)));
+        const double y = std::floor((view_.v1 - axis.toDisplay(v)) * yScale);
+        return static_cast<int>(std::clamp(y, -1.0, double(h)));
     };
     bool havePrev = false;
     int prevX = 0, prevTop = 0, prevBottom = 0;
@@ -478,8 +548,8 @@ bool TimePlot::traceSpans(const PlotSnapshot &s, int trace) const
         }
         const double t = s.columnTime(static_cast<int>(col));
         const int x = static_cast<int>(std::floor((t - view_.t0) * xScale));
-        const int curTop = rowOf(tr.max[col]);
-        const int curBottom = rowOf(tr.min[col]);
+        const int curTop = std::min(rowOf(tr.max[col]), rowOf(tr.min[col]));
+        const int curBottom = std::max(rowOf(tr.max[col]), rowOf(tr.min[col]));
         int top = curTop, bottom = curBottom;
         if (havePrev) {
             if (x - prevX > 1)
@@ -510,8 +580,9 @@ void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPer
     p.setRenderHint(QPainter::Antialiasing, false);
     const double xScale = a.width() / (view_.t1 - view_.t0);
     const double yScale = a.height() / (view_.v1 - view_.v0);
+    const TraceAxis axis = traceAxis(i);
     auto rowOf = [&](double v) {
-        const double y = std::floor(a.top() + (view_.v1 - v) * yScale);
+        const double y = std::floor(a.top() + (view_.v1 - axis.toDisplay(v)) * yScale);
         return static_cast<int>(std::clamp(y, a.top() - 1.0, a.bottom() + 1.0));
     };
     const PlotTrace &tr = s.traces[static_cast<std::size_t>(i)];
@@ -519,7 +590,13 @@ void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPer
     if (forPersistence)
         c.setAlpha(90);
     QPen pen(c);
-    pen.setWidth(0); // cosmetic 1-pixel pen
+    // One logical pixel: cosmetic (one device pixel) at ratio 1 and in the persistence image; on
+    // HiDPI screens a cosmetic pen would leave gaps between the columns (1.5 device pixels apart
+    // at 150 %), so the pen covers its whole column there.
+    if (!forPersistence && p.device() && p.device()->devicePixelRatioF() > 1.0)
+        pen.setWidthF(1.0);
+    else
+        pen.setWidth(0);
     p.setPen(pen);
     if (!tr.samples.empty() && tr.sampleDt > 0.0) {
         // Zoomed in past one sample per column: the samples themselves, joined by lines.
@@ -549,8 +626,8 @@ void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPer
         }
         const double t = s.columnTime(static_cast<int>(col));
         const int x = static_cast<int>(std::floor(a.left() + (t - view_.t0) * xScale));
-        const int curTop = rowOf(tr.max[col]);
-        const int curBottom = rowOf(tr.min[col]);
+        const int curTop = std::min(rowOf(tr.max[col]), rowOf(tr.min[col]));
+        const int curBottom = std::max(rowOf(tr.max[col]), rowOf(tr.min[col]));
         int top = curTop, bottom = curBottom;
         if (havePrev) {
             if (x - prevX <= 1) {
@@ -570,6 +647,33 @@ void TimePlot::paintTrace(QPainter &p, const PlotSnapshot &s, int i, bool forPer
     p.restore();
 }
 
+// Every trace's own scale ("CH2 200 mV/div"), top left in its colour, and its ground marker (the
+// row of its zero) on the left edge of the trace area, as a bench scope shows them.
+void TimePlot::paintTraceScales(QPainter &p) const
+{
+    const QRect a = plotArea();
+    const double vStep = valuePerDivision();
+    const int lineHeight = p.fontMetrics().height();
+    int y = a.top() + 4;
+    for (int i = 0; i < static_cast<int>(snapshot_->traces.size()); ++i) {
+        const PlotTrace &tr = snapshot_->traces[static_cast<std::size_t>(i)];
+        const TraceAxis axis = traceAxis(i);
+        const QColor c = traceColor(i);
+        const QString name = tr.label.isEmpty() ? QStringLiteral("%1").arg(i + 1) : tr.label;
+        p.setPen(c);
+        p.drawText(QRect(a.left() + 6, y, a.width() / 2, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("%1  %2/div").arg(name, formatEngineering(vStep / std::abs(axis.gain), tr.unit)));
+        y += lineHeight;
+        const double zeroY = toPixel(0.0, axis.bias).y();
+        if (zeroY >= a.top() && zeroY <= a.bottom()) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(c);
+            const QPointF marker[] = {{a.left() - 7.0, zeroY - 5}, {a.left() - 7.0, zeroY + 5}, {a.left() - 1.0, zeroY}};
+            p.drawPolygon(marker, 3);
+        }
+    }
+}
+
 void TimePlot::paintOverlays(QPainter &p) const
 {
     const QRect a = plotArea();
@@ -585,9 +689,12 @@ void TimePlot::paintOverlays(QPainter &p) const
     }
     if (snapshot_ && snapshot_->forced) {
         p.setPen(QColor(255, 140, 0));
-        p.drawText(a.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, tr("Auto (no trigger)"));
+        p.drawText(a.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignHCenter, tr("Auto (no trigger)"));
     }
-    QPen cursorPen(QColor(230, 230, 230));
+    if (snapshot_)
+        paintTraceScales(p);
+    const QColor fg = palette().color(QPalette::Text);
+    QPen cursorPen(fg);
     cursorPen.setStyle(Qt::DashLine);
     QStringList readout;
     const CursorReadout r = cursorReadout();
@@ -615,13 +722,17 @@ void TimePlot::paintOverlays(QPainter &p) const
         const QString text = readout.join(QStringLiteral("   "));
         const QRect box = p.fontMetrics().boundingRect(text).adjusted(-4, -2, 4, 2);
         const QRect placed = box.translated(a.left() + 6 - box.left(), a.bottom() - 6 - box.bottom());
-        p.fillRect(placed, QColor(0, 0, 0, 170));
-        p.setPen(QColor(230, 230, 230));
+        QColor back = palette().color(QPalette::Base);
+        back.setAlpha(200);
+        p.fillRect(placed, back);
+        p.setPen(fg);
         p.drawText(placed, Qt::AlignCenter, text);
     }
     if (drag_ == Drag::Rubber) {
-        p.setPen(QPen(QColor(200, 200, 255), 0, Qt::DashLine));
-        p.setBrush(QColor(120, 120, 255, 40));
+        QColor band = palette().color(QPalette::Highlight);
+        p.setPen(QPen(band, 0, Qt::DashLine));
+        band.setAlpha(40);
+        p.setBrush(band);
         p.drawRect(QRect(pressPos_, dragPos_).normalized());
     }
     p.restore();
@@ -703,11 +814,13 @@ void TimePlot::mouseMoveEvent(QMouseEvent *event)
     case Drag::TimeCursor1:
     case Drag::TimeCursor2:
         tc_[drag_ == Drag::TimeCursor1 ? 0 : 1] = timeAt(dragPos_.x());
+        emit cursorsChanged();
         update();
         break;
     case Drag::ValueCursor1:
     case Drag::ValueCursor2:
         vc_[drag_ == Drag::ValueCursor1 ? 0 : 1] = valueAt(dragPos_.y());
+        emit cursorsChanged();
         update();
         break;
     case Drag::Rubber:
@@ -758,6 +871,16 @@ void TimePlot::keyPressEvent(QKeyEvent *event)
         return;
     }
     event->accept();
+}
+
+void TimePlot::changeEvent(QEvent *event)
+{
+    AbstractTimePlot::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        gridDirty_ = true; // background, grid and labels take the new theme's colours
+        clearPersistence();
+        update();
+    }
 }
 
 } // namespace dmascope::ui

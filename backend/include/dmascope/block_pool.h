@@ -66,11 +66,16 @@ public:
         }
     }
 
-    // Readable (an eventfd) after a buffer was returned or wake() was called. The stream thread
-    // polls it beside the device and drains it with clearWake().
+    // Readable (an eventfd) after wake() was called, or after a buffer was returned while the
+    // stream thread was waiting (between prepareToWait() and doneWaiting()). The stream thread
+    // polls it beside the device and drains it with clearWake(). A release while the stream
+    // thread is busy costs no system call: it calls takeReturned() before it waits again.
     int wakeFd() const noexcept { return wake_.get(); }
     void wake() noexcept;
     void clearWake() noexcept;
+    // Stream thread, before it waits: false when a buffer came back already (take it first).
+    bool prepareToWait() noexcept;
+    void doneWaiting() noexcept { waiting_.store(false, std::memory_order_relaxed); }
 
     // Buffers published and not yet returned (held by consumers or subscriptions).
     unsigned outstanding() const noexcept
@@ -88,6 +93,9 @@ private:
     std::unique_ptr<detail::BlockSlot[]> slots_; // one per buffer; see BlockSlot for ownership
     std::vector<std::atomic<std::uint64_t>> returned_; // bit i: buffer i came back (lock-free)
     std::atomic<unsigned> outstanding_{0};
+    // The stream thread is (about to be) waiting. It stores it and then reads returned_; a
+    // release sets returned_ and then reads it, both seq_cst: one of the two sees the other.
+    std::atomic<bool> waiting_{false};
     UniqueFd wake_;
 };
 

@@ -9,22 +9,21 @@
 // with Fileio it uses read() without trying.
 #pragma once
 
-#include "dmascope/fileio_stream.h"
+#include "dmascope/local_stream.h"
 
 namespace dmascope {
 
-class DmabufStream final : public Stream
+class DmabufStream final : public LocalStream
 {
 public:
-    explicit DmabufStream(std::string device, LocalDeviceOptions options = {});
+    explicit DmabufStream(std::string device, LocalDeviceOptions options = {})
+        : LocalStream(std::move(device), std::move(options))
+    {
+    }
     ~DmabufStream() override;
 
 protected:
     Opened open(const StreamConfig &config) override;
-
-private:
-    std::string device_;
-    LocalDeviceOptions options_;
 };
 
 } // namespace dmascope

@@ -6,7 +6,7 @@
 // Not thread-safe: one producer thread drives it.
 #pragma once
 
-#include "dmascope/fileio_stream.h"
+#include "dmascope/local_stream.h"
 #include "dmascope/scan_layout.h"
 
 #include <cstddef>

@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -11,6 +12,68 @@
 namespace dmascope::dsp {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
+bool sameName(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x))
+                      == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+constexpr SpectrumUnit kUnits[] = {SpectrumUnit::Dbfs, SpectrumUnit::Dbv,
+                                   SpectrumUnit::VoltsPerRootHz};
+constexpr Averaging kAveraging[] = {Averaging::None, Averaging::Linear, Averaging::Exponential,
+                                    Averaging::PeakHold, Averaging::MinHold};
+} // namespace
+
+const char *toString(SpectrumUnit unit) noexcept
+{
+    switch (unit) {
+    case SpectrumUnit::Dbfs: return "dbfs";
+    case SpectrumUnit::Dbv: return "dbv";
+    case SpectrumUnit::VoltsPerRootHz: return "v/rthz";
+    }
+    return "";
+}
+
+const char *unitLabel(SpectrumUnit unit) noexcept
+{
+    switch (unit) {
+    case SpectrumUnit::Dbfs: return "dBFS";
+    case SpectrumUnit::Dbv: return "dBV";
+    case SpectrumUnit::VoltsPerRootHz: return "V/\u221aHz";
+    }
+    return "";
+}
+
+const char *toString(Averaging averaging) noexcept
+{
+    switch (averaging) {
+    case Averaging::None: return "none";
+    case Averaging::Linear: return "linear";
+    case Averaging::Exponential: return "exponential";
+    case Averaging::PeakHold: return "peak-hold";
+    case Averaging::MinHold: return "min-hold";
+    }
+    return "";
+}
+
+std::optional<SpectrumUnit> spectrumUnitFromString(std::string_view name) noexcept
+{
+    for (SpectrumUnit u : kUnits)
+        if (sameName(name, toString(u)))
+            return u;
+    return std::nullopt;
+}
+
+std::optional<Averaging> averagingFromString(std::string_view name) noexcept
+{
+    for (Averaging a : kAveraging)
+        if (sameName(name, toString(a)))
+            return a;
+    return std::nullopt;
+}
 
 SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
 {

@@ -68,8 +68,21 @@ void BlockPool::release(detail::BlockSlot *slot) noexcept
     std::shared_ptr<BlockPool> keep = std::move(slot->keepAlive);
     const unsigned index = slot->index;
     outstanding_.fetch_sub(1, std::memory_order_relaxed);
-    returned_[index / 64].fetch_or(std::uint64_t{1} << (index % 64), std::memory_order_release);
-    wake();
+    returned_[index / 64].fetch_or(std::uint64_t{1} << (index % 64), std::memory_order_seq_cst);
+    if (waiting_.load(std::memory_order_seq_cst))
+        wake();
+}
+
+bool BlockPool::prepareToWait() noexcept
+{
+    waiting_.store(true, std::memory_order_seq_cst);
+    for (const auto &word : returned_) {
+        if (word.load(std::memory_order_seq_cst) != 0) {
+            waiting_.store(false, std::memory_order_relaxed);
+            return false;
+        }
+    }
+    return true;
 }
 
 void BlockPool::wake() noexcept

@@ -1,7 +1,6 @@
 #include "dmascope/dmabuf_stream.h"
 
-#include "dmascope/dmabuf.h"
-#include "dmascope/system_error.h"
+#include "dmabuf_transfers.h"
 #include "local_input.h"
 
 #include <cerrno>
@@ -12,29 +11,13 @@ namespace dmascope {
 
 namespace {
 
-// The DMABUFs of one run. Owned by the block pool, so mappings outlive the stream while
-// consumers hold blocks.
-struct DmabufSet
-{
-    std::vector<MappedDmabuf> buffers;
-    // Buffer i is between SYNC START and END. Written by the stream thread; read here after
-    // the last block was released (the pool's reference counts order the two).
-    std::vector<char> inCpuAccess;
-
-    ~DmabufSet()
-    {
-        for (std::size_t i = 0; i < buffers.size(); ++i)
-            if (inCpuAccess[i])
-                buffers[i].endCpuAccess(CpuAccess::Read);
-    }
-};
-
 class DmabufSource final : public StreamSource
 {
 public:
     DmabufSource(detail::LocalInput input, std::unique_ptr<IioBufferHandle> handle,
-                 std::unique_ptr<DmabufAllocator> allocator)
-        : input_(std::move(input)), handle_(std::move(handle)), allocator_(std::move(allocator))
+                 std::unique_ptr<DmabufAllocator> allocator, const std::string &lossCounter)
+        : input_(std::move(input)), handle_(std::move(handle)), allocator_(std::move(allocator)),
+          attached_(*handle_), loss_(input_.device, lossCounter)
     {
     }
 
@@ -42,24 +25,13 @@ public:
 
     Buffers allocate(std::size_t bytes, unsigned count) override
     {
-        set_ = std::make_shared<DmabufSet>();
+        set_ = detail::allocateAttached(*allocator_, bytes, count, {&attached_});
         Buffers out;
-        try {
-            for (unsigned i = 0; i < count; ++i) {
-                MappedDmabuf buf(allocator_->allocate(bytes), pageAlign(bytes));
-                handle_->attach(buf.fd());
-                attached_.push_back(buf.fd());
-                out.buffers.push_back({buf.data(), bytes});
-                set_->buffers.push_back(std::move(buf));
-                set_->inCpuAccess.push_back(0);
-            }
-        } catch (...) {
-            detachAll();
-            throw;
-        }
+        for (MappedDmabuf &buf : set_->buffers)
+            out.buffers.push_back({buf.data(), bytes});
         bytes_ = bytes;
         frames_ = input_.layout->frameCount(bytes);
-        inflight_.resize(count);
+        transfers_ = std::make_unique<detail::TransferQueue>(*handle_, CpuAccess::Read, count);
         out.owner = set_;
         return out;
     }
@@ -67,53 +39,34 @@ public:
     void start() override
     {
         input_.device.setBufferEnabled(input_.buffer, true);
+        loss_.start();
         enabled_ = true;
     }
 
     int queue(unsigned index) noexcept override
     {
-        MappedDmabuf &buf = set_->buffers[index];
-        if (set_->inCpuAccess[index]) {
-            buf.endCpuAccess(CpuAccess::Read);
-            set_->inCpuAccess[index] = 0;
-        }
-        if (const int err = handle_->enqueue(buf.fd(), bytes_))
-            return err;
-        // The fence of this transfer: the only place its error (e.g. -EINTR) shows.
-        int err = 0;
-        TransferFence fence = TransferFence::exportFrom(buf.fd(), CpuAccess::Read, &err);
-        if (!fence.valid())
-            return err;
-        if (inflightCount_ == inflight_.size())
-            return EBUSY;
-        inflight_[(inflightHead_ + inflightCount_++) % inflight_.size()] = {index, std::move(fence)};
-        return 0;
+        set_->endRead(index);
+        return loss_.enqueue(*transfers_, index, set_->buffers[index].fd(), bytes_);
     }
 
     int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept override
     {
         for (;;) {
-            if (inflightCount_ == 0) {
+            if (transfers_->empty()) {
                 const int r = waitFd(wakeFd, POLLIN, timeoutMs, -1);
                 return r > 0 ? -ECANCELED : r;
             }
-            Inflight &front = inflight_[inflightHead_];
-            MappedDmabuf &buf = set_->buffers[front.index];
-            int r = waitFd(buf.fd(), POLLIN, timeoutMs, wakeFd);
-            if (r <= 0)
-                return r;
-            int status = front.fence.status();
-            if (status == 1) {
-                // Readable before the fence says done: wait for the fence itself.
-                r = waitFd(front.fence.fd(), POLLIN, timeoutMs, wakeFd);
+            int status = transfers_->headStatus();
+            if (status == 1) { // in flight: wait for it (when it is done, no poll is needed)
+                const int r = waitFd(transfers_->headFd(), POLLIN, timeoutMs, wakeFd);
+                if (r == 0 && detail::deviceRemoved(input_.device))
+                    return -ENODEV;
                 if (r <= 0)
                     return r;
-                status = front.fence.status();
+                status = transfers_->headStatus();
             }
-            const unsigned index = front.index;
-            front.fence = TransferFence();
-            inflightHead_ = (inflightHead_ + 1) % inflight_.size();
-            --inflightCount_;
+            pendingLost_ += transfers_->headLostBefore();
+            const unsigned index = transfers_->pop();
             if (status != 0) {
                 // A failed transfer is never delivered as data: count its samples as lost
                 // and give the buffer straight back to the device.
@@ -122,9 +75,8 @@ public:
                     return -err;
                 continue;
             }
-            if (const int err = buf.beginCpuAccess(CpuAccess::Read))
+            if (const int err = set_->beginRead(index))
                 return -err;
-            set_->inCpuAccess[index] = 1;
             *out = {index, bytes_, pendingLost_};
             pendingLost_ = 0;
             return 1;
@@ -142,61 +94,44 @@ public:
             }
             enabled_ = false;
         }
-        for (std::size_t i = 0; i < inflight_.size(); ++i)
-            inflight_[i].fence = TransferFence();
-        inflightCount_ = 0;
-        detachAll();
+        loss_.stop();
+        if (transfers_)
+            transfers_->clear();
+        attached_.detachAll();
     }
 
 private:
-    struct Inflight
-    {
-        unsigned index = 0;
-        TransferFence fence;
-    };
-
-    void detachAll() noexcept
-    {
-        for (const int fd : attached_)
-            handle_->tryDetach(fd);
-        attached_.clear();
-    }
-
     detail::LocalInput input_;
     std::unique_ptr<IioBufferHandle> handle_;
     std::unique_ptr<DmabufAllocator> allocator_;
-    std::shared_ptr<DmabufSet> set_;
-    std::vector<int> attached_; // DMABUF fds attached to the buffer (owned by set_)
+    detail::Attachments attached_;
+    detail::DriverLossCounter loss_;
+    std::shared_ptr<detail::DmabufSet> set_;
     std::size_t bytes_ = 0;
     std::size_t frames_ = 0;
     bool enabled_ = false;
-    // Stream thread only: transfers in ENQUEUE order (the device completes them in order).
-    std::vector<Inflight> inflight_;
-    std::size_t inflightHead_ = 0, inflightCount_ = 0;
+    // Stream thread only.
+    std::unique_ptr<detail::TransferQueue> transfers_;
     std::uint64_t pendingLost_ = 0;
 };
 
 } // namespace
-
-DmabufStream::DmabufStream(std::string device, LocalDeviceOptions options)
-    : device_(std::move(device)), options_(std::move(options))
-{
-}
 
 DmabufStream::~DmabufStream() { stop(); }
 
 Stream::Opened DmabufStream::open(const StreamConfig &config)
 {
     detail::LocalInput input = detail::configureLocalInput(
-        device_, options_, config, detail::fileioBufferLength(config));
+        device(), options(), config, detail::fileioBufferLength(config));
     auto handle = std::make_unique<IioBufferHandle>(input.device.devNode(), input.buffer);
     Opened opened;
     opened.layout = input.layout;
     if (config.path != PathPreference::Fileio) {
-        detail::DmabufChoice choice = detail::chooseDmabuf(*handle, options_);
+        detail::DmabufChoice choice = detail::chooseDmabuf(*handle, options());
         if (choice.refusal.empty()) {
             opened.source = std::make_unique<DmabufSource>(std::move(input), std::move(handle),
-                                                           std::move(choice.allocator));
+                                                           std::move(choice.allocator),
+                                                           options().lossCounter);
             opened.path = choice.path;
             opened.fallbackReason = choice.fallbackReason;
             return opened;

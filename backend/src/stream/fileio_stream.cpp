@@ -4,17 +4,12 @@
 
 namespace dmascope {
 
-FileioStream::FileioStream(std::string device, LocalDeviceOptions options)
-    : device_(std::move(device)), options_(std::move(options))
-{
-}
-
 FileioStream::~FileioStream() { stop(); }
 
 Stream::Opened FileioStream::open(const StreamConfig &config)
 {
     detail::LocalInput input = detail::configureLocalInput(
-        device_, options_, config, detail::fileioBufferLength(config));
+        device(), options(), config, detail::fileioBufferLength(config));
     auto handle = std::make_unique<IioBufferHandle>(input.device.devNode(), input.buffer);
     Opened opened;
     opened.layout = input.layout;

@@ -1,5 +1,7 @@
 #include "local_input.h"
 
+#include "dmabuf_transfers.h"
+
 #include "dmascope/dmabuf.h"
 #include "dmascope/system_error.h"
 
@@ -187,6 +189,8 @@ int FileioSource::waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexc
             got_ = 0;
         }
         const int r = handle_->waitReady(POLLIN, timeoutMs, wakeFd);
+        if (r == 0 && deviceRemoved(input_.device))
+            return -ENODEV;
         if (r <= 0)
             return r; // timeout, -ECANCELED (the partial block stays current) or an error
         const ssize_t n = handle_->read(buffers_[current_] + got_, bufferBytes_ - got_);

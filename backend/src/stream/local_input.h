@@ -3,7 +3,7 @@
 #pragma once
 
 #include "dmascope/dmabuf.h"
-#include "dmascope/fileio_stream.h"
+#include "dmascope/local_stream.h"
 #include "dmascope/iio_buffer_handle.h"
 #include "dmascope/iio_sysfs.h"
 #include "dmascope/scan_layout.h"

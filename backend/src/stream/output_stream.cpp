@@ -2,6 +2,7 @@
 
 #include "dmascope/dmabuf.h"
 #include "dmascope/system_error.h"
+#include "dmabuf_transfers.h"
 #include "local_input.h"
 
 #include <atomic>
@@ -33,21 +34,13 @@ public:
     {
         allocator_ = std::move(allocator);
         bytes_ = bytes;
-        try {
-            // Every DMABUF is attached before any is enqueued: on 6.12 a later ATTACH while
-            // the buffer is disabled drops blocks already queued (kernel/iio-sim/README.md).
-            for (unsigned i = 0; i < count; ++i) {
-                MappedDmabuf buf(allocator_->allocate(bytes), pageAlign(bytes));
-                handle_->attach(buf.fd());
-                attached_.push_back(buf.fd());
-                dmabufs_.push_back(std::move(buf));
-                fences_.emplace_back();
-                inCpuAccess_.push_back(0);
-            }
-        } catch (...) {
-            detachAll();
-            throw;
-        }
+        // Every DMABUF is attached before any is enqueued: on 6.12 a later ATTACH while the
+        // buffer is disabled drops blocks already queued (kernel/iio-sim/README.md).
+        attached_ = std::make_unique<detail::Attachments>(*handle_);
+        set_ = detail::allocateAttached(*allocator_, bytes, count, {attached_.get()});
+        dmabufs_ = &set_->buffers;
+        fences_.resize(count);
+        inCpuAccess_.assign(count, 0);
     }
 
     void allocateHeap(std::size_t bytes, unsigned count)
@@ -70,7 +63,7 @@ public:
     std::optional<Buffer> acquire(int timeoutMs)
     {
         const unsigned i = next_;
-        if (!dmabufs_.empty()) {
+        if (dmabufs_) {
             TransferFence &fence = fences_[i];
             if (fence.valid()) {
                 const int r = waitFd(fence.fd(), POLLIN, timeoutMs, -1);
@@ -83,12 +76,12 @@ public:
                 fence = TransferFence();
             }
             if (!inCpuAccess_[i]) {
-                if (const int err = dmabufs_[i].beginCpuAccess(CpuAccess::Write))
+                if (const int err = (*dmabufs_)[i].beginCpuAccess(CpuAccess::Write))
                     throw SystemError(err, "begin CPU access to an output DMABUF");
                 inCpuAccess_[i] = 1;
             }
-            next_ = (next_ + 1) % static_cast<unsigned>(dmabufs_.size());
-            return Buffer{i, dmabufs_[i].data(), bytes_};
+            next_ = (next_ + 1) % static_cast<unsigned>(dmabufs_->size());
+            return Buffer{i, (*dmabufs_)[i].data(), bytes_};
         }
         refuseWhileCyclic();
         next_ = (next_ + 1) % static_cast<unsigned>(heap_.size());
@@ -98,7 +91,7 @@ public:
     void submit(const Buffer &b, std::size_t bytes)
     {
         checkBytes(bytes);
-        if (!dmabufs_.empty()) {
+        if (dmabufs_) {
             enqueue(b.index, bytes, false);
             return;
         }
@@ -110,7 +103,7 @@ public:
     void submitCyclic(const Buffer &b, std::size_t bytes)
     {
         checkBytes(bytes);
-        if (!dmabufs_.empty()) {
+        if (dmabufs_) {
             enqueue(b.index, bytes, true);
             return;
         }
@@ -137,14 +130,16 @@ public:
             }
             enabled_ = false;
         }
-        for (std::size_t i = 0; i < dmabufs_.size(); ++i) {
+        for (std::size_t i = 0; dmabufs_ && i < dmabufs_->size(); ++i) {
             fences_[i] = TransferFence();
             if (inCpuAccess_[i])
-                dmabufs_[i].endCpuAccess(CpuAccess::Write);
+                (*dmabufs_)[i].endCpuAccess(CpuAccess::Write);
             inCpuAccess_[i] = 0;
         }
-        detachAll();
-        dmabufs_.clear();
+        if (attached_)
+            attached_->detachAll();
+        dmabufs_ = nullptr;
+        set_.reset();
         for (std::uint8_t *p : heap_)
             std::free(p);
         heap_.clear();
@@ -170,13 +165,13 @@ private:
     void enqueue(unsigned i, std::size_t bytes, bool cyclic)
     {
         if (inCpuAccess_[i]) {
-            dmabufs_[i].endCpuAccess(CpuAccess::Write);
+            (*dmabufs_)[i].endCpuAccess(CpuAccess::Write);
             inCpuAccess_[i] = 0;
         }
-        if (const int err = handle_->enqueue(dmabufs_[i].fd(), bytes, cyclic))
+        if (const int err = handle_->enqueue((*dmabufs_)[i].fd(), bytes, cyclic))
             throw SystemError(err, "enqueue an output DMABUF on " + handle_->description());
         int err = 0;
-        fences_[i] = TransferFence::exportFrom(dmabufs_[i].fd(), CpuAccess::Write, &err);
+        fences_[i] = TransferFence::exportFrom((*dmabufs_)[i].fd(), CpuAccess::Write, &err);
         if (!fences_[i].valid())
             throw SystemError(err, "export the fence of an output transfer");
         // The DMABUF path enables the buffer with its first block queued, as the driver
@@ -216,19 +211,14 @@ private:
             cyclic_.join(); // runs until stop() signals cancel_
     }
 
-    void detachAll() noexcept
-    {
-        for (const int fd : attached_)
-            handle_->tryDetach(fd);
-        attached_.clear();
-    }
 
     UniqueFd cancel_; // readable once stop() was called
     std::unique_ptr<DmabufAllocator> allocator_;
-    std::vector<MappedDmabuf> dmabufs_;
+    std::unique_ptr<detail::Attachments> attached_;
+    std::shared_ptr<detail::DmabufSet> set_;
+    std::vector<MappedDmabuf> *dmabufs_ = nullptr; // set_'s buffers: the DMABUF path is in use
     std::vector<TransferFence> fences_; // of the last transfer of each DMABUF
     std::vector<char> inCpuAccess_;
-    std::vector<int> attached_;
     std::vector<std::uint8_t *> heap_;
     std::thread cyclic_;
     std::size_t bytes_ = 0;

@@ -131,10 +131,15 @@ void Stream::run()
         if (queueError) {
             endState = StreamState::Failed;
             error = "re-queueing a buffer failed: " + describeErrno(queueError);
+            if (queueError == ENODEV)
+                error += ". The device was removed";
             break;
         }
+        if (!pool_->prepareToWait())
+            continue; // a buffer came back meanwhile: re-queue it before waiting
         FilledBuffer filled;
         const int r = source_->waitFilled(kWaitTimeoutMs, pool_->wakeFd(), &filled);
+        pool_->doneWaiting();
         if (r == 1) {
             publish(filled);
         } else if (r == -ECANCELED) {

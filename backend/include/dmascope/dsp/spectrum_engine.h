@@ -26,12 +26,23 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace dmascope::dsp {
 
 enum class SpectrumUnit { Dbfs, Dbv, VoltsPerRootHz };
 enum class Averaging { None, Linear, Exponential, PeakHold, MinHold };
+
+// Names used by the CLI and saved settings: "dbfs", "dbv", "v/rthz"; "none", "linear",
+// "exponential", "peak-hold", "min-hold". Parsing is case-insensitive.
+const char *toString(SpectrumUnit unit) noexcept;
+const char *toString(Averaging averaging) noexcept;
+std::optional<SpectrumUnit> spectrumUnitFromString(std::string_view name) noexcept;
+std::optional<Averaging> averagingFromString(std::string_view name) noexcept;
+// What the unit is called on an axis: "dBFS", "dBV", "V/√Hz" (UTF-8).
+const char *unitLabel(SpectrumUnit unit) noexcept;
 
 struct SpectrumConfig
 {
@@ -108,6 +119,11 @@ public:
 
     // Restarts averaging and drops buffered samples.
     void reset();
+    // Drops the samples of the frame being filled but keeps the average: the next frame starts
+    // with the next sample fed (after a gap in the input, so no frame spans the gap).
+    void restartFrame() { filled_ = 0; }
+    // Samples still needed to complete the frame being filled.
+    std::size_t samplesToNextFrame() const { return config_.size - filled_; }
 
     struct Timing
     {

@@ -11,6 +11,10 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
+
+class QWidget;
+
 namespace dmascope::ui {
 
 class AbstractTimePlot;
@@ -22,6 +26,13 @@ class DMASCOPE_UI_EXPORT FramePacer : public QObject
 public:
     // Both must outlive the pacer (make it a child of the plot).
     FramePacer(SnapshotProducer *producer, AbstractTimePlot *plot, QObject *parent = nullptr);
+    // The same pacing for any producer: connect its "something new" signal to notify()
+    // (queued), and `deliver` takes the newest result and shows it, returning false when there
+    // was none. `screenOf` gives the refresh rate.
+    FramePacer(std::function<bool()> deliver, QWidget *screenOf, QObject *parent = nullptr);
+
+    // Something new is ready: deliver it at the next frame boundary.
+    void notify();
 
     // Minimum time between two snapshots handed to the plot; defaults to the plot's screen
     // refresh period (16.7 ms at 60 Hz).
@@ -30,11 +41,10 @@ public:
     quint64 framesDelivered() const { return frames_; }
 
 private:
-    void onReady();
+    void init(QWidget *screenOf);
     void deliver();
 
-    SnapshotProducer *producer_;
-    AbstractTimePlot *plot_;
+    std::function<bool()> deliver_;
     QTimer timer_;
     QElapsedTimer sinceLast_;
     int intervalMs_ = 16;

@@ -11,9 +11,16 @@
 //
 // Lossy by design (ARCHITECTURE §4): at most maxQueuedBlocks wait; further blocks are dropped
 // and counted, and the resulting gap restarts the capture being assembled.
+//
+// Measurements over the whole record: with `measure` on, the raw window is widened to the record
+// (up to maxMeasuredSamples per channel) and kept up to the record's end, so that at completion
+// the worker has every sample of the capture; at most once per measureInterval it runs
+// dsp::measure() over them per channel. The result is kept beside the snapshot
+// (measurements()) so that a consumer polling it sees every measured capture once.
 #pragma once
 
 #include "dmascope/block.h"
+#include "dmascope/dsp/measurements.h"
 #include "dmascope/dsp/sample_format.h"
 #include "dmascope/dsp/trigger.h"
 #include "dmascope/ui/plot_snapshot.h"
@@ -27,6 +34,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -73,7 +81,24 @@ struct ProducerConfig
     ProducerTrigger trigger;
     std::size_t rawWindow = 65536;   // full-resolution samples kept around the trigger
     std::size_t maxQueuedBlocks = 4;
+    bool measure = false;
+    double measureInterval = 0.2;               // seconds between measured captures (0: all)
+    std::size_t maxMeasuredSamples = 1u << 20;  // longer records: this much around the trigger
 };
+
+// Measurements of one capture, per producer channel, in the channels' units.
+struct RecordMeasurements
+{
+    std::uint64_t sequence = 0; // the capture's PlotSnapshot::sequence; 0: nothing measured yet
+    std::size_t samples = 0;    // samples per channel measured
+    std::size_t recordLength = 0;
+    std::vector<dsp::Measurements> channels;
+};
+
+// Measurements of one channel's samples, with mean and RMS over a whole number of periods when
+// the signal is periodic (so a partial period at the window's end does not bias them).
+DMASCOPE_UI_EXPORT dsp::Measurements measureWholePeriods(std::span<const float> samples,
+                                                        double sampleRate);
 
 // Adapters from the stream engine's types. The FrameBlock holds the BlockRef (so the buffer goes
 // back to the stream when the producer has condensed it); `unitScale` converts the channel's
@@ -108,6 +133,8 @@ public:
     bool submit(FrameBlock block);
 
     std::shared_ptr<const PlotSnapshot> takeLatest();
+    // The newest measured capture (does not consume it).
+    RecordMeasurements measurements() const;
     Stats stats() const;
     // Blocks until every block submitted so far has been processed (tests, benchmarks).
     void waitIdle();
@@ -133,6 +160,7 @@ private:
     bool stop_ = false;
     std::size_t maxQueued_ = 4;
     std::shared_ptr<const PlotSnapshot> latest_;
+    RecordMeasurements measured_;
     Stats stats_;
 
     std::atomic<bool> notified_{false};

@@ -2,8 +2,15 @@
 // a frame follows the number of pixels, not samples.
 //
 // Painting is layered: background, grid and axis labels are cached in a pixmap (redrawn only when
-// the view or size changes), then the optional persistence image, the traces, and the overlays
-// (trigger marker, cursors and their readout, rubber band).
+// the view, size or palette changes), then the optional persistence image, the traces, and the
+// overlays (trigger marker, channel scales and ground markers, cursors and their readout, rubber
+// band). Every colour but the traces' comes from the widget's palette, so the plot follows the
+// application's dark or light theme; default trace colours are chosen for the palette's base.
+//
+// Value axes: snapshots hold physical values. Each trace is drawn through its own TraceAxis
+// (display = value * gain + bias), which is how a scope gives every channel its own V/div and
+// offset on one grid: the left axis is labelled in the units of the axis trace (in its colour),
+// and every trace's own scale is written in its colour, with a ground marker at its zero.
 //
 // Mouse: wheel zooms time around the pointer (Ctrl+wheel: values), left drag pans, Shift+left
 // drag or right drag zooms to the rubber band, dragging a cursor line moves it.
@@ -14,6 +21,7 @@
 #include "dmascope/ui/abstract_time_plot.h"
 
 #include <QImage>
+#include <QPalette>
 #include <QPixmap>
 
 #include <array>
@@ -22,12 +30,23 @@
 
 namespace dmascope::ui {
 
+// How a trace's physical values map onto the plot's value axis: display = value * gain + bias.
+struct TraceAxis
+{
+    double gain = 1.0;
+    double bias = 0.0;
+
+    double toDisplay(double value) const { return value * gain + bias; }
+    double fromDisplay(double display) const { return (display - bias) / gain; }
+    friend bool operator==(const TraceAxis &, const TraceAxis &) = default;
+};
+
 struct CursorReadout
 {
     double t1 = 0, t2 = 0, deltaT = 0;
     std::optional<double> inverseDeltaT; // 1/|dt|, absent when dt == 0
     double v1 = 0, v2 = 0, deltaV = 0;
-    // Per trace: the value at t1 and t2 (NaN where the snapshot has no data).
+    // Per trace: the value at t1 and t2 in the trace's own units (NaN where there is no data).
     QList<double> atT1, atT2;
 };
 
@@ -43,8 +62,16 @@ public:
     ViewRange view() const override { return view_; }
     void setView(const ViewRange &view) override;
     int traceColumns() const override { return plotArea().width(); }
+    // An invalid colour (or a missing entry) stands for the palette's default for that trace.
     void setChannelColors(const QList<QColor> &colors) override;
     QList<QColor> channelColors() const { return colors_; }
+    QColor traceColor(int trace) const;
+
+    // Per trace value mapping (missing entries: identity), and the trace whose units label the
+    // value axis and the value cursors.
+    void setTraceAxes(const QList<TraceAxis> &axes, int axisTrace = 0);
+    TraceAxis traceAxis(int trace) const;
+    int axisTrace() const { return axisTrace_; }
     bool exportPng(const QString &path) override;
     bool exportSvg(const QString &path) override;
 
@@ -68,15 +95,19 @@ public:
     void setAutoscale(bool on);
     bool autoscale() const { return autoscale_; }
 
-    // Cursors: two time cursors and two value cursors.
+    // Cursors: two time cursors and two value cursors (values in the axis trace's units). They
+    // are dragged with the mouse; cursorsChanged() reports every change.
     void setTimeCursors(bool visible, double t1, double t2);
     void setValueCursors(bool visible, double v1, double v2);
+    bool timeCursorsVisible() const { return timeCursors_; }
+    bool valueCursorsVisible() const { return valueCursors_; }
     CursorReadout cursorReadout() const;
 
     // Persistence: each new capture is added into an image that fades by `decay` (0..1) per
     // capture, so frequent trace positions are brighter (intensity grading).
     void setPersistence(bool on, double decay = 0.85);
     bool persistence() const { return persistence_; }
+    double persistenceDecay() const { return decay_; }
     // Covers plotArea() (pixel (0, 0) is the trace area's top-left corner).
     const QImage &persistenceImage() const { return persist_; }
     void clearPersistence();
@@ -84,7 +115,14 @@ public:
     // Milliseconds the last paintEvent took (GUI-thread cost per frame, for the benchmark).
     double lastPaintMs() const { return lastPaintMs_; }
 
+    // Trace colours in the usual scope order (yellow, cyan, magenta, green, ...): bright ones for
+    // a dark palette base, deeper ones that stay readable on a light base.
+    static QList<QColor> defaultColors(const QPalette &palette);
     static QList<QColor> defaultColors();
+    static bool isDark(const QPalette &palette);
+
+signals:
+    void cursorsChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -94,6 +132,7 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     enum class Drag { None, Pan, Rubber, TimeCursor1, TimeCursor2, ValueCursor1, ValueCursor2 };
@@ -105,23 +144,28 @@ private:
     bool traceSpans(const PlotSnapshot &s, int trace) const;
     void paintRaster();
     void paintOverlays(QPainter &p) const;
+    void paintTraceScales(QPainter &p) const;
     void accumulatePersistence();
     void viewWasChanged();
     void applyAutoscale(bool force);
     Drag cursorHit(QPoint pos) const;
-    QColor colorFor(int trace) const;
+    QColor colorFor(int trace) const { return traceColor(trace); }
+    QColor gridColor(double weight) const;
     double traceValueAt(const PlotSnapshot &s, int trace, double t) const;
 
     ViewRange view_;
     std::shared_ptr<const PlotSnapshot> snapshot_;
     std::uint64_t lastSequence_ = UINT64_MAX;
     QList<QColor> colors_;
+    QList<TraceAxis> axes_;
+    int axisTrace_ = 0;
     QImage grid_;  // background, grid and labels: redrawn only when the view or size changes
     QImage frame_; // the composed frame (raster path), blitted to the widget
     // traceSpans() output: per column of the trace area, rows [top, bottom] (relative)
     mutable std::vector<int> spanTop_, spanBottom_;
     mutable int spanRowMin_ = 0, spanRowMax_ = -1;
     bool gridDirty_ = true;
+    qint64 gridPaletteKey_ = 0; // palette().cacheKey() the grid was drawn with
     bool autoscale_ = false;
 
     bool persistence_ = false;

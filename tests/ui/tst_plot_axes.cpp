@@ -1,0 +1,61 @@
+// Axis ticks: 1-2-5 multiples on linear axes, 1-2-5 per decade on log axes (decades only when
+// crowded); and the frame paints its grid where the axes say.
+#include "dmascope/ui/plot_axes.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QTest>
+
+using namespace dmascope::ui;
+
+class TstPlotAxes : public QObject
+{
+    Q_OBJECT
+private slots:
+    void linear()
+    {
+        const auto t = linearTicks(-0.25, 1.0, 0.5);
+        QCOMPARE(t.size(), std::size_t(3));
+        QCOMPARE(t[0].value, 0.0);
+        QCOMPARE(t[2].value, 1.0); // the end point is kept
+        QVERIFY(linearTicks(1, 0, 0.1).empty());
+        QVERIFY(linearTicks(0, 1, 0).empty());
+        QVERIFY(linearTicks(0, 1e9, 1).empty()); // absurd counts are refused, not drawn
+    }
+
+    void logarithmic()
+    {
+        const auto t = logTicks(15, 1200);
+        std::vector<double> v;
+        for (const AxisTick &x : t)
+            v.push_back(x.value);
+        QCOMPARE(v, (std::vector<double>{20, 50, 100, 200, 500, 1000}));
+        QVERIFY(t[2].major && !t[3].major);
+        const auto crowded = logTicks(1, 1e15, 30);
+        QCOMPARE(crowded.size(), std::size_t(16));
+        QVERIFY(logTicks(0, 10).empty());
+    }
+
+    void frameDrawsGridLines()
+    {
+        QImage img(200, 100, QImage::Format_RGB32);
+        QPainter p(&img);
+        const QRect area(40, 10, 150, 70);
+        FrameAxis x{{{0.5, true}}, [&](double v) { return area.left() + v * area.width(); }, {}};
+        FrameAxis y{{}, [](double v) { return v; }, {}};
+        PlotStyle style;
+        style.grid = QColor(255, 0, 0);
+        paintPlotFrame(p, img.rect(), area, x, y, style);
+        p.end();
+        const int gx = area.left() + 75;
+        int red = 0;
+        for (int yy = area.top() + 1; yy < area.bottom(); ++yy)
+            red += QColor(img.pixel(gx, yy)) == QColor(255, 0, 0);
+        QVERIFY(red > 10); // a dotted line
+        QCOMPARE(QColor(img.pixel(gx + 3, area.top() + 5)), style.area);
+        QCOMPARE(QColor(img.pixel(5, 5)), style.background);
+    }
+};
+
+QTEST_MAIN(TstPlotAxes)
+#include "tst_plot_axes.moc"
