@@ -14,5 +14,7 @@ int runCheck(const QStringList &args, GlobalOptions &globals);
 int runBench(const QStringList &args, GlobalOptions &globals);
 int runSpectrum(const QStringList &args, GlobalOptions &globals);
 int runRelay(const QStringList &args, GlobalOptions &globals);
+int runRecord(const QStringList &args, GlobalOptions &globals);
+int runPlay(const QStringList &args, GlobalOptions &globals);
 
 } // namespace dmascope::cli

@@ -31,6 +31,8 @@ const Command kCommands[] = {
     {"spectrum", "peak frequency and level, SNR, SFDR, THD, SINAD, ENOB of a channel",
      runSpectrum},
     {"relay", "zero-copy relay of a local ADC to a local DAC (shared DMABUFs)", runRelay},
+    {"record", "record a device to SigMF files, with a progress line", runRecord},
+    {"play", "describe and play back a SigMF recording, or export it as WAV/CSV", runPlay},
 };
 
 QString mainHelp()

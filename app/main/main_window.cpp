@@ -2,10 +2,12 @@
 
 #include "acquisition_status.h"
 #include "device_browser.h"
+#include "playback_bar.h"
 #include "plugin_manager.h"
 #include "plugins_dialog.h"
 
 #include "dmascope/context.h"
+#include "dmascope/playback_stream.h"
 #include "dmascope/plugin/instrument.h"
 #include "dmascope/plugin/instrument_plugin.h"
 #include "dmascope/stream.h"
@@ -14,6 +16,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QInputDialog>
 #include <QJsonDocument>
@@ -26,6 +30,7 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -49,6 +54,25 @@ constexpr int kStatusIntervalMs = 250; // a few updates a second: readable, not 
 bool isBuiltInUri(const QString &uri)
 {
     return uri == QLatin1String("sim:") || uri == QLatin1String("local:");
+}
+
+// A recording as the plugins see a device: an ADC with the recorded channels and rate.
+DeviceDescription describeRecording(const SigmfRecording &rec)
+{
+    DeviceDescription d;
+    d.uri = QLatin1String(plugin::kRecordingUri);
+    d.id = QString::fromStdString(rec.metaPath());
+    d.name = QFileInfo(d.id).completeBaseName();
+    d.kind = QStringLiteral("adc");
+    d.transport = DeviceDescription::Transport::Playback;
+    d.sampleRate = rec.meta().sampleRate;
+    for (const ChannelLayout &c : rec.layout()->channels) {
+        plugin::ChannelDescription ch;
+        ch.id = QString::fromStdString(c.id);
+        ch.name = QString::fromStdString(c.label.empty() ? c.id : c.label);
+        d.channels.append(ch);
+    }
+    return d;
 }
 
 } // namespace
@@ -97,6 +121,9 @@ MainWindow::MainWindow(const PluginManager &plugins, const MainWindowOptions &op
                 updateStatus();
             });
 
+    playback_ = new PlaybackBar(this);
+    addToolBar(Qt::BottomToolBarArea, playback_);
+
     buildMenus();
     buildStatusBar();
     restoreSettings();
@@ -122,6 +149,10 @@ void MainWindow::buildMenus()
     QAction *refresh = file->addAction(QIcon(QStringLiteral(":/icons/refresh.svg")),
                                        tr("&Refresh Devices"), this, &MainWindow::refreshDevices);
     refresh->setShortcut(QKeySequence::Refresh);
+    QAction *openRec = file->addAction(tr("&Open Recording…"), this,
+                                       &MainWindow::showOpenRecordingDialog);
+    openRec->setShortcut(QKeySequence::Open);
+    openRec->setToolTip(tr("Play a SigMF recording back through the instruments"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -219,6 +250,8 @@ void MainWindow::updateStatus()
     Instrument *inst = currentInstrument();
     const std::shared_ptr<Stream> stream = inst ? streams_.find(inst->device().key()) : nullptr;
     deviceLabel_->setText(inst ? inst->device().displayName() : tr("no instrument"));
+    playback_->setStream(std::dynamic_pointer_cast<PlaybackStream>(stream));
+    playback_->refresh();
     if (!stream) {
         const QString error = inst ? streams_.startError(inst->device().key()) : QString();
         rateLabel_->clear();
@@ -252,6 +285,8 @@ void MainWindow::start()
     if (!uris.contains(startUri_))
         uris.append(startUri_);
     awaiting_ = QSet<QString>(uris.begin(), uris.end());
+    if (!recordings_.isEmpty())
+        showRecordings();
     for (const QString &uri : connections_)
         if (!uris.contains(uri))
             uris.append(uri); // not awaited: a slow network must not delay the first trace
@@ -273,6 +308,12 @@ void MainWindow::discover(const QString &uri)
 
 std::unique_ptr<Stream> MainWindow::createStream(const DeviceDescription &device) const
 {
+    if (device.isRecording()) {
+        for (const auto &[key, recording] : recordings_)
+            if (key == device.key())
+                return std::make_unique<PlaybackStream>(recording);
+        throw std::runtime_error(device.id.toStdString() + " is not open");
+    }
     const std::shared_ptr<Context> context = contexts_.value(device.uri);
     if (!context)
         throw std::runtime_error(device.uri.toStdString() + " is not connected");
@@ -338,7 +379,11 @@ void MainWindow::openDefaultOn(const DeviceDescription &device)
                           6000);
         return;
     }
-    openInstrument(*offers.front(), device);
+    // A viewer, not a tool such as the Recorder, unless tools are all there is.
+    const auto viewer = std::find_if(offers.begin(), offers.end(), [](const PluginSpec *s) {
+        return s->metadata.defaultInstrument;
+    });
+    openInstrument(**(viewer != offers.end() ? viewer : offers.begin()), device);
 }
 
 Instrument *MainWindow::openInstrument(const PluginSpec &spec, const DeviceDescription &device,
@@ -444,6 +489,52 @@ std::shared_ptr<Stream> MainWindow::openStream(const DeviceDescription &device, 
     return streams_.open(device, error);
 }
 
+bool MainWindow::openRecording(const QString &path, QString *error)
+{
+    std::shared_ptr<const SigmfRecording> recording;
+    try {
+        recording = SigmfRecording::open(path.toStdString());
+    } catch (const std::exception &e) {
+        if (error)
+            *error = QString::fromLocal8Bit(e.what());
+        showStatusMessage(tr("Cannot open %1: %2").arg(path, QString::fromLocal8Bit(e.what())),
+                          10000);
+        return false;
+    }
+    const DeviceDescription device = describeRecording(*recording);
+    const bool known = std::any_of(recordings_.begin(), recordings_.end(),
+                                   [&](const auto &r) { return r.first == device.key(); });
+    if (!known)
+        recordings_.append({device.key(), recording});
+    showRecordings();
+    browser_->selectDevice(device.key());
+    for (const std::string &w : recording->warnings())
+        showStatusMessage(tr("%1: %2").arg(device.name, QString::fromStdString(w)), 10000);
+    if (!known)
+        openDefaultOn(device);
+    return true;
+}
+
+void MainWindow::showRecordings()
+{
+    DiscoveryResult r;
+    r.uri = QLatin1String(plugin::kRecordingUri);
+    r.description = tr("recordings");
+    for (const auto &entry : std::as_const(recordings_))
+        r.devices.append(describeRecording(*entry.second));
+    browser_->setDiscovery(r);
+    openPendingInstruments(); // instruments of the saved session on these recordings
+}
+
+void MainWindow::showOpenRecordingDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Recording"), QString(),
+        tr("SigMF recordings (*.sigmf-meta *.sigmf-data);;All files (*)"));
+    if (!path.isEmpty())
+        openRecording(path, nullptr);
+}
+
 void MainWindow::showStatusMessage(const QString &text, int timeoutMs)
 {
     statusBar()->showMessage(text, timeoutMs);
@@ -483,6 +574,10 @@ void MainWindow::saveSettings()
         return;
     }
     settings_->setValue(QStringLiteral("session/connections"), connections_);
+    QStringList recordings;
+    for (const auto &entry : std::as_const(recordings_))
+        recordings.append(QString::fromStdString(entry.second->metaPath()));
+    settings_->setValue(QStringLiteral("session/recordings"), recordings);
     settings_->setValue(QStringLiteral("session/instruments"),
                         QString::fromUtf8(QJsonDocument(sessionState()).toJson(
                             QJsonDocument::Compact)));
@@ -502,6 +597,18 @@ void MainWindow::restoreSettings()
     pending_ = QJsonDocument::fromJson(
                    settings_->value(QStringLiteral("session/instruments")).toString().toUtf8())
                    .array();
+    // Recordings of the last session come back without opening a new instrument each: the
+    // saved ones are pending above. One that was deleted since is reported and skipped.
+    for (const QString &path : settings_->value(QStringLiteral("session/recordings")).toStringList()) {
+        try {
+            const auto recording = SigmfRecording::open(path.toStdString());
+            recordings_.append({describeRecording(*recording).key(), recording});
+        } catch (const std::exception &e) {
+            showStatusMessage(tr("Recording %1 not reopened: %2")
+                                  .arg(path, QString::fromLocal8Bit(e.what())),
+                              10000);
+        }
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

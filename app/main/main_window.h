@@ -21,7 +21,8 @@ class QTimer;
 
 namespace dmascope {
 class Context;
-}
+class SigmfRecording;
+} // namespace dmascope
 namespace dmascope::plugin {
 class Instrument;
 }
@@ -29,6 +30,7 @@ class Instrument;
 namespace dmascope::app {
 
 class DeviceBrowser;
+class PlaybackBar;
 class PluginManager;
 struct PluginSpec;
 
@@ -56,6 +58,10 @@ public:
     std::shared_ptr<Stream> openStream(const plugin::DeviceDescription &device,
                                        QString *error) override;
     void showStatusMessage(const QString &text, int timeoutMs) override;
+    // Opens a SigMF recording as a source ("sigmf:" in the device browser, PlaybackStream) and
+    // the default instrument on it; the playback bar controls it while that instrument is
+    // current. Reopening one that is open selects it again.
+    bool openRecording(const QString &path, QString *error) override;
 
     // Opens `spec`'s instrument on `device` as a new tab; nullptr (and a status message) when
     // the plugin refuses or throws.
@@ -95,6 +101,8 @@ private:
     void fillNewInstrumentMenu(QMenu *menu, const std::optional<plugin::DeviceDescription> &device);
     void showConnectDialog();
     void closeInstrument(int index);
+    void showOpenRecordingDialog();
+    void showRecordings();
 
     const PluginManager &plugins_;
     StreamRegistry streams_;
@@ -110,9 +118,13 @@ private:
     QLabel *throughputLabel_ = nullptr;
     QLabel *overrunsLabel_ = nullptr;
     QLabel *pathLabel_ = nullptr;
+    PlaybackBar *playback_ = nullptr;
     QTimer *statusTimer_ = nullptr;
 
     QStringList connections_;     // URIs the user connected to, reconnected on start
+    // Recordings opened for playback, by device key ("sigmf:/<id>"), in opening order; saved
+    // with the session so instruments on them come back.
+    QList<std::pair<QString, std::shared_ptr<const SigmfRecording>>> recordings_;
     QJsonArray pending_;          // saved instruments whose device has not been discovered yet
     QSet<QString> awaiting_;      // start URIs still being discovered
     bool startDecided_ = false;   // the session was restored or the default instrument opened

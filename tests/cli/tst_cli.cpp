@@ -1,5 +1,7 @@
 // dmascope-cli as users run it: every subcommand against the demo device sim:, its output (text
 // and --json) and its documented exit codes.
+#include "cli_runner.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,49 +10,7 @@
 
 #include <cmath>
 
-namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList &args, int timeoutMs = 30000)
-{
-    QProcess p;
-    p.start(DMASCOPE_CLI, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QJsonObject json(const Run &r)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        qWarning("not a JSON object (%s): %s", qPrintable(error.errorString()), qPrintable(r.out));
-    return doc.object();
-}
-
-} // namespace
-
-#define EXPECT_EXIT(run, code)                                                                    \
-    QVERIFY2((run).exitCode == (code),                                                            \
-             qPrintable(QString("exit %1, expected %2\nstdout: %3\nstderr: %4")                   \
-                            .arg((run).exitCode)                                                  \
-                            .arg(code)                                                            \
-                            .arg((run).out, (run).err)))
+using namespace clitest;
 
 class TstCli : public QObject
 {

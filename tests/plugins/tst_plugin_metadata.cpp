@@ -33,6 +33,10 @@ private slots:
         QCOMPARE(m->description, QStringLiteral("Time-domain view"));
         QVERIFY(m->supportsKind(QStringLiteral("adc")));
         QVERIFY(!m->supportsKind(QStringLiteral("dac")));
+        QVERIFY(m->defaultInstrument); // optional, true when absent
+        QJsonObject tool = valid();
+        tool[QStringLiteral("defaultInstrument")] = false;
+        QVERIFY(!PluginMetadata::fromJson(tool, nullptr)->defaultInstrument);
     }
 
     void wildcardKindSupportsEverything()
@@ -68,6 +72,8 @@ private slots:
                                      << "\"deviceKinds\" must be a non-empty array";
         QTest::newRow("kinds number") << "deviceKinds" << QJsonValue(QJsonArray{1})
                                       << "entries must be strings";
+        QTest::newRow("default string") << "defaultInstrument" << QJsonValue("no")
+                                        << "\"defaultInstrument\" must be true or false";
     }
 
     void rejectsBrokenMetadata()

@@ -8,4 +8,11 @@ void InstrumentHost::showStatusMessage(const QString &, int)
 {
 }
 
+bool InstrumentHost::openRecording(const QString &, QString *error)
+{
+    if (error)
+        *error = QStringLiteral("this application cannot play recordings");
+    return false;
+}
+
 } // namespace dmascope::plugin

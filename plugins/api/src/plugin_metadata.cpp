@@ -64,6 +64,12 @@ std::optional<PluginMetadata> PluginMetadata::fromJson(const QJsonObject &json, 
         m.deviceKinds.append(k.toString());
     }
     m.description = json.value(QLatin1String("description")).toString();
+    const QJsonValue isDefault = json.value(QLatin1String("defaultInstrument"));
+    if (!isDefault.isUndefined() && !isDefault.isBool()) {
+        fail(error, QStringLiteral("metadata: \"defaultInstrument\" must be true or false"));
+        return std::nullopt;
+    }
+    m.defaultInstrument = isDefault.toBool(true);
     return m;
 }
 

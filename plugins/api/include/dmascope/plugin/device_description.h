@@ -21,7 +21,8 @@ struct ChannelDescription
 struct DeviceDescription
 {
     // How the device is reached; shown in the status bar as the acquisition path family.
-    enum class Transport { Demo, Local, Remote };
+    // Playback: a SigMF recording played back as a source (uri kRecordingUri, id its path).
+    enum class Transport { Demo, Local, Remote, Playback };
 
     QString uri;   // context URI: "sim:", "local:", "ip:192.168.2.1"
     QString id;    // device id within the context: "iio:device0"
@@ -35,7 +36,11 @@ struct DeviceDescription
     QString key() const { return uri + QLatin1Char('/') + id; }
     QString displayName() const { return name.isEmpty() ? id : name; }
     QList<ChannelDescription> inputChannels() const;
+    bool isRecording() const { return transport == Transport::Playback; }
 };
+
+// The context URI of recordings opened for playback.
+inline constexpr char kRecordingUri[] = "sigmf:";
 
 } // namespace dmascope::plugin
 

@@ -27,6 +27,10 @@ public:
 
     // A transient message in the status bar ("Exported 4096 samples to ...").
     virtual void showStatusMessage(const QString &text, int timeoutMs = 4000);
+
+    // Opens the SigMF recording at `path` as a source like a device and shows it in the app
+    // (the Recorder's "Open"). false and *error when it cannot; the default host cannot.
+    virtual bool openRecording(const QString &path, QString *error);
 };
 
 } // namespace dmascope::plugin

@@ -18,6 +18,9 @@ struct PluginMetadata
     int apiVersion = 0;      // the plugin API it was built against
     QStringList deviceKinds; // DeviceDescription::kind values it may offer instruments for; "*" any
     QString description;
+    // "defaultInstrument": false for tools that should not open by themselves when a device is
+    // activated (the Recorder); the app then opens the first other plugin. Optional, true.
+    bool defaultInstrument = true;
 
     // Parses the plugin's own JSON (the "MetaData" member of QPluginLoader::metaData()).
     // Returns std::nullopt and a message naming the offending field when it is malformed.

@@ -1,0 +1,213 @@
+// A recording played back through the app, offscreen: the main window opens a recording made in
+// the test (the demo device's channel 0 at one DC level, then another) as a source, the
+// Oscilloscope shows what was recorded, and the playback bar's seek, loop and end work, checked
+// by the level the scope shows (the recording says where each level is).
+#include "main_window.h"
+#include "playback_bar.h"
+#include "plugin_manager.h"
+#include "recording_fixture.h"
+#include "scope_instrument.h"
+
+#include "dmascope/playback_stream.h"
+#include "dmascope/ui/time_plot.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+using namespace dmascope;
+using dmascope::app::MainWindow;
+using dmascope::app::MainWindowOptions;
+using dmascope::app::PlaybackBar;
+using dmascope::app::PluginManager;
+using dmascope::scope::ScopeInstrument;
+
+namespace {
+
+constexpr std::uint32_t kRate = 100'000;
+constexpr std::uint64_t kFrames = 200'000; // 2 s
+constexpr double kFirstMv = 500, kSecondMv = -300;
+
+// The mean level of the first trace on screen, in its unit (V); NaN without data.
+double shownLevel(const ScopeInstrument &scope)
+{
+    const auto snap = scope.plot()->snapshot();
+    if (!snap || snap->traces.empty())
+        return std::nan("");
+    const ui::PlotTrace &t = snap->traces.front();
+    double sum = 0;
+    int n = 0;
+    for (std::size_t c = 0; c < t.min.size(); ++c) {
+        if (std::isnan(t.min[c]))
+            continue;
+        sum += 0.5 * (double(t.min[c]) + double(t.max[c]));
+        ++n;
+    }
+    return n ? sum / n : std::nan("");
+}
+
+std::uint64_t sequence(const ScopeInstrument &scope)
+{
+    const auto snap = scope.plot()->snapshot();
+    return snap ? snap->sequence : 0;
+}
+
+bool near(double volts, double millivolts)
+{
+    return std::abs(volts * 1000 - millivolts) < 20;
+}
+
+} // namespace
+
+class TstRecorderPlayback : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    PluginManager plugins_;
+    QString path_;
+    std::uint64_t change_ = 0; // first frame at the second level
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(tmp_.isValid());
+        plugins_.scan({QStringLiteral(DMASCOPE_PLUGIN_BUILD_DIR)});
+        QVERIFY(plugins_.loadedPlugin(QStringLiteral("org.dmascope.scope")));
+
+        rectest::SimSource source;
+        source.setDc(0, kFirstMv);
+        source.start(kRate);
+        QString error;
+        path_ = rectest::record(
+            source, tmp_.path(), QStringLiteral("levels"), kFrames,
+            [&source] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                source.setDc(0, kSecondMv);
+            },
+            &error);
+        source.stream->stop();
+        QVERIFY2(!path_.isEmpty(), qPrintable(error));
+
+        // Where the level changed, from the file itself.
+        const auto rec = SigmfRecording::open(path_.toStdString());
+        QCOMPARE(rec->frameCount(), kFrames);
+        std::vector<double> v(kFrames);
+        rec->readPhysical(0, 0, kFrames, v.data());
+        while (change_ < kFrames && v[change_] > 0)
+            ++change_;
+        QVERIFY2(change_ > kFrames / 5 && change_ < kFrames * 4 / 5,
+                 qPrintable(QStringLiteral("level changed at frame %1").arg(change_)));
+    }
+
+    void scopeShowsTheRecordingAndSeekLoopAndEndWork()
+    {
+        MainWindowOptions o;
+        o.restoreSession = false;
+        o.settingsFile = tmp_.filePath(QStringLiteral("dmascope.ini"));
+        MainWindow w(plugins_, o);
+        w.resize(1280, 800);
+        w.show();
+        QString error;
+        QVERIFY2(w.openRecording(path_, &error), qPrintable(error));
+        auto *scope = qobject_cast<ScopeInstrument *>(w.currentInstrument());
+        QVERIFY(scope);
+        QVERIFY(scope->device().isRecording());
+        QCOMPARE(scope->device().sampleRate, double(kRate));
+
+        auto *bar = w.findChild<PlaybackBar *>(QStringLiteral("playbackBar"));
+        QVERIFY(bar);
+        QTRY_VERIFY_WITH_TIMEOUT(bar->stream() && bar->isVisible(), 5000);
+        PlaybackStream *stream = bar->stream();
+        QCOMPARE(stream->recording()->frameCount(), kFrames);
+
+        // Slowly, so each level stays on screen long enough to be seen after a seek.
+        bar->setSpeed(0.1);
+        bar->seekToFraction(double(change_) / 2 / kFrames);
+        QTRY_VERIFY_WITH_TIMEOUT(near(shownLevel(*scope), kFirstMv), 10000);
+        bar->seekToFraction((double(change_) + kFrames) / 2 / kFrames);
+        QTRY_VERIFY_WITH_TIMEOUT(near(shownLevel(*scope), kSecondMv), 10000);
+        QVERIFY(stream->position() > change_);
+
+        // Pause: the position and the scope stand still.
+        bar->togglePlay();
+        QCOMPARE(stream->playbackState(), PlaybackState::Paused);
+        QTest::qWait(300); // captures already queued may still arrive
+        const std::uint64_t pausedAt = stream->position();
+        const std::uint64_t pausedSequence = sequence(*scope);
+        QTest::qWait(500);
+        QCOMPARE(stream->position(), pausedAt);
+        QCOMPARE(sequence(*scope), pausedSequence);
+        bar->togglePlay();
+        QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+
+        // Loop: from near the end, playback wraps to the start (the first level again).
+        bar->setSpeed(1);
+        bar->setLoop(true);
+        bar->seekToFraction(0.99);
+        QTRY_VERIFY_WITH_TIMEOUT(stream->loops() >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(near(shownLevel(*scope), kFirstMv), 10000);
+        QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+
+        // Without loop it ends, and the scope stops receiving captures.
+        bar->setLoop(false);
+        bar->seekToFraction(0.99);
+        QTRY_COMPARE_WITH_TIMEOUT(stream->playbackState(), PlaybackState::Ended, 10000);
+        QTest::qWait(300); // captures already queued may still arrive
+        const std::uint64_t last = sequence(*scope);
+        QTest::qWait(500);
+        QCOMPARE(sequence(*scope), last);
+
+        // Play at the end starts over.
+        bar->togglePlay();
+        QTRY_VERIFY_WITH_TIMEOUT(sequence(*scope) > last, 10000);
+        QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+    }
+
+    void theSessionReopensTheRecordingWithItsInstrument()
+    {
+        MainWindowOptions o;
+        o.startUri = QStringLiteral("sim:");
+        o.settingsFile = tmp_.filePath(QStringLiteral("session.ini"));
+        {
+            MainWindow w(plugins_, o);
+            QString error;
+            QVERIFY2(w.openRecording(path_, &error), qPrintable(error));
+            QCOMPARE(w.instruments().size(), 1);
+            w.saveSettings();
+        }
+        MainWindow again(plugins_, o);
+        again.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!again.instruments().isEmpty(), 10000);
+        auto *scope = qobject_cast<ScopeInstrument *>(again.instruments().front());
+        QVERIFY(scope);
+        QVERIFY(scope->device().isRecording());
+        QCOMPARE(scope->device().id, path_);
+        QTRY_VERIFY_WITH_TIMEOUT(!std::isnan(shownLevel(*scope)), 10000);
+    }
+
+    void aMalformedRecordingIsRefusedWithTheReadersMessage()
+    {
+        const QString bad = tmp_.filePath(QStringLiteral("bad.sigmf-meta"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"global\": {\"core:datatype\": \"ri16_le\"}}");
+        f.close();
+        QFile(tmp_.filePath(QStringLiteral("bad.sigmf-data"))).open(QIODevice::WriteOnly);
+        MainWindowOptions o;
+        o.restoreSession = false;
+        o.settingsFile = tmp_.filePath(QStringLiteral("dmascope2.ini"));
+        MainWindow w(plugins_, o);
+        QString error;
+        QVERIFY(!w.openRecording(bad, &error));
+        QVERIFY2(!error.isEmpty(), "no message");
+        QVERIFY(w.instruments().isEmpty());
+    }
+};
+
+QTEST_MAIN(TstRecorderPlayback)
+#include "tst_recorder_playback.moc"
