@@ -237,6 +237,41 @@ private slots:
         stream.stop();
     }
 
+    void aFailureAfterRemovalIsReportedAsEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", sysfs.options());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        QVERIFY(sub->pop(5000));
+        sysfs.remove("iio:device0");
+        FakeIioKernel::enqueueErrno = EINVAL;
+        while (sub->pop(5000)) {
+        }
+        QTRY_COMPARE(stream.state(), StreamState::Failed);
+        const StreamStats s = stream.stats();
+        QVERIFY2(contains(s.error, describeErrno(ENODEV).c_str()), s.error.c_str());
+        QVERIFY2(contains(s.error, "removed"), s.error.c_str());
+    }
+
+    void aFailureWithTheDeviceThereKeepsItsErrno()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", sysfs.options());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 4);
+        stream.start(config());
+        QVERIFY(sub->pop(5000));
+        FakeIioKernel::enqueueErrno = EINVAL;
+        while (sub->pop(5000)) {
+        }
+        QTRY_COMPARE(stream.state(), StreamState::Failed);
+        const StreamStats s = stream.stats();
+        QVERIFY2(contains(s.error, describeErrno(EINVAL).c_str()), s.error.c_str());
+        QVERIFY2(!contains(s.error, "removed"), s.error.c_str());
+    }
+
     void everyBufferIsAttachedBeforeTheFirstEnqueue()
     {
         FakeSysfs sysfs;

@@ -214,6 +214,26 @@ private slots:
         QCOMPARE(FakeIioKernel::detachCalls.load(), FakeIioKernel::attachCalls.load());
     }
 
+    // While a driver tears down, its buffers may refuse ENQUEUE with any error (iio_sim's
+    // DAC says EINVAL once its scan is gone): with the device gone that is a removal.
+    void anEnqueueRefusedDuringRemovalEndsTheRelayWithEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        RelayStream relay("fake-adc", "fake-dac", sysfs.options());
+        auto sub = relay.subscribe(SubscriptionKind::Lossless, 64);
+        relay.start(config());
+        QVERIFY(popBlocks(*sub, 5));
+        sysfs.remove("iio:device1");
+        FakeIioKernel::enqueueErrno = EINVAL;
+        while (sub->pop(5000)) {
+        }
+        QTRY_COMPARE(relay.state(), StreamState::Failed);
+        const std::string error = relay.stats().error;
+        QVERIFY2(contains(error, describeErrno(ENODEV)), error.c_str());
+        QVERIFY2(contains(error, "removed"), error.c_str());
+    }
+
     void anOutputThatVanishedEndsTheRelay()
     {
         FakeSysfs sysfs;

@@ -95,6 +95,11 @@ public:
     // Stops acquisition and gives up the queued buffers: on the stream thread when it ends, or
     // on the caller's thread when start() fails part-way (then possibly before start()).
     virtual void stop() noexcept = 0;
+    // Whether the device behind the source is gone (unplugged, driver unloaded). The stream
+    // asks after a failure or a wait timeout, so that every error a removal causes (ENQUEUE
+    // refused part-way through the driver's teardown, transfers that never complete) ends
+    // the stream as ENODEV, not as whatever the half-removed driver answered.
+    virtual bool removed() const noexcept { return false; }
 };
 
 class Stream

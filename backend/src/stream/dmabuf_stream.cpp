@@ -59,8 +59,6 @@ public:
             int status = transfers_->headStatus();
             if (status == 1) { // in flight: wait for it (when it is done, no poll is needed)
                 const int r = waitFd(transfers_->headFd(), POLLIN, timeoutMs, wakeFd);
-                if (r == 0 && detail::deviceRemoved(input_.device))
-                    return -ENODEV;
                 if (r <= 0)
                     return r;
                 status = transfers_->headStatus();
@@ -99,6 +97,8 @@ public:
             transfers_->clear();
         attached_.detachAll();
     }
+
+    bool removed() const noexcept override { return detail::deviceRemoved(input_.device); }
 
 private:
     detail::LocalInput input_;

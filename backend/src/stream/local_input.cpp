@@ -172,6 +172,8 @@ int FileioSource::queue(unsigned index) noexcept
     return 0;
 }
 
+bool FileioSource::removed() const noexcept { return deviceRemoved(input_.device); }
+
 int FileioSource::waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept
 {
     for (;;) {
@@ -189,8 +191,6 @@ int FileioSource::waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexc
             got_ = 0;
         }
         const int r = handle_->waitReady(POLLIN, timeoutMs, wakeFd);
-        if (r == 0 && deviceRemoved(input_.device))
-            return -ENODEV;
         if (r <= 0)
             return r; // timeout, -ECANCELED (the partial block stays current) or an error
         const ssize_t n = handle_->read(buffers_[current_] + got_, bufferBytes_ - got_);

@@ -77,6 +77,7 @@ public:
     int queue(unsigned index) noexcept override;
     int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept override;
     void stop() noexcept override;
+    bool removed() const noexcept override;
 
 private:
     LocalInput input_;

@@ -99,12 +99,8 @@ public:
                 continue;
             if (n < 0)
                 return -errno;
-            if (n == 0) {
-                // After rmmod the orphaned buffers accept ENQUEUE and never complete.
-                if (detail::deviceRemoved(in_.device) || detail::deviceRemoved(out_.device))
-                    return -ENODEV;
+            if (n == 0)
                 return 0;
-            }
             if (fds[0].revents & POLLIN)
                 return -ECANCELED;
         }
@@ -122,6 +118,11 @@ public:
             outQueue_->clear();
         inAttached_.detachAll();
         outAttached_.detachAll();
+    }
+
+    bool removed() const noexcept override
+    {
+        return detail::deviceRemoved(in_.device) || detail::deviceRemoved(out_.device);
     }
 
 private:

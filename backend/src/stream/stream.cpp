@@ -122,6 +122,14 @@ void Stream::run()
 {
     StreamState endState = StreamState::Stopped;
     std::string error;
+    // Ends the run with `err`; a removed device ends it with ENODEV whatever the failure was.
+    auto fail = [&](int err, const std::string &what) {
+        endState = StreamState::Failed;
+        const bool removed = err == ENODEV || source_->removed();
+        error = what + describeErrno(removed ? ENODEV : err);
+        if (removed)
+            error += ". The device was removed";
+    };
     while (!cancel_.load(std::memory_order_acquire)) {
         int queueError = 0;
         pool_->takeReturned([&](unsigned index) {
@@ -129,10 +137,7 @@ void Stream::run()
                 queueError = source_->queue(index);
         });
         if (queueError) {
-            endState = StreamState::Failed;
-            error = "re-queueing a buffer failed: " + describeErrno(queueError);
-            if (queueError == ENODEV)
-                error += ". The device was removed";
+            fail(queueError, "re-queueing a buffer failed: ");
             break;
         }
         if (!pool_->prepareToWait())
@@ -145,10 +150,11 @@ void Stream::run()
         } else if (r == -ECANCELED) {
             pool_->clearWake();
         } else if (r < 0) {
-            endState = StreamState::Failed;
-            error = describeErrno(-r);
-            if (-r == ENODEV)
-                error += ". The device was removed";
+            fail(-r, "");
+            break;
+        } else if (source_->removed()) {
+            // A timeout: after a removal some drivers keep taking buffers and never fill them.
+            fail(ENODEV, "");
             break;
         }
     }
