@@ -1,5 +1,7 @@
 #include "recorder_instrument.h"
 
+#include "export_dialog.h"
+
 #include "dmascope/plugin/instrument_host.h"
 #include "dmascope/scan_layout.h"
 #include "dmascope/stream.h"
@@ -10,6 +12,7 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -22,6 +25,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -236,8 +240,14 @@ void RecorderInstrument::buildUi()
     open->setObjectName(QStringLiteral("recorderOpen"));
     open->setToolTip(tr("Play the selected recording through the instruments (double-click)"));
     connect(open, &QPushButton::clicked, this, [this] { openRecording(table_->currentRow()); });
+    export_ = new QPushButton(tr("Export…"), listBox);
+    export_->setObjectName(QStringLiteral("recorderExport"));
+    export_->setToolTip(tr("Write a range of the selected recording as WAV or CSV"));
+    connect(export_, &QPushButton::clicked, this,
+            [this] { exportRecording(table_->currentRow()); });
     buttons->addWidget(refresh);
     buttons->addStretch(1);
+    buttons->addWidget(export_);
     buttons->addWidget(open);
     lv->addWidget(table_);
     lv->addLayout(buttons);
@@ -499,6 +509,61 @@ bool RecorderInstrument::openRecording(int row)
         showError(tr("Cannot open %1: %2").arg(e.name, why));
         return false;
     }
+    return true;
+}
+
+void RecorderInstrument::exportRecording(int row)
+{
+    if (row < 0 || row >= entries_.size()) {
+        host_.showStatusMessage(tr("Select a recording to export"), 4000);
+        return;
+    }
+    const RecordingEntry &e = entries_[row];
+    if (!e.ok()) {
+        showError(tr("%1 cannot be exported: %2").arg(e.name, e.error));
+        return;
+    }
+    ExportDialog dialog(e, this);
+    if (dialog.exec() == QDialog::Accepted)
+        startExport(dialog.request());
+}
+
+bool RecorderInstrument::startExport(const ExportRequest &request)
+{
+    if (exporting_) {
+        showError(tr("An export is still running"));
+        return false;
+    }
+    struct Outcome
+    {
+        bool ok = false;
+        QString message;
+    };
+    exporting_ = true;
+    export_->setEnabled(false);
+    host_.showStatusMessage(tr("Exporting to %1…").arg(request.outPath), 0);
+    auto *watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
+        const Outcome outcome = watcher->result();
+        watcher->deleteLater();
+        exporting_ = false;
+        export_->setEnabled(true);
+        if (outcome.ok) {
+            showError(QString());
+            host_.showStatusMessage(outcome.message, 8000);
+        } else {
+            showError(outcome.message);
+        }
+        emit exportFinished(outcome.ok, outcome.message);
+    });
+    watcher->setFuture(QtConcurrent::run([request]() -> Outcome {
+        try {
+            return {true, runExport(request)};
+        } catch (const std::exception &e) {
+            return {false, tr("Export to %1 failed: %2")
+                               .arg(request.outPath, QString::fromUtf8(e.what()))};
+        }
+    }));
     return true;
 }
 

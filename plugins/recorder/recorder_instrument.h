@@ -10,6 +10,7 @@
 #pragma once
 
 #include "recorder_settings.h"
+#include "recording_export.h"
 #include "recording_list.h"
 
 #include "dmascope/plugin/instrument.h"
@@ -69,10 +70,18 @@ public:
     const QList<RecordingEntry> &recordings() const noexcept { return entries_; }
     // Opens recordings()[row] for playback through the host.
     bool openRecording(int row);
+    // Asks with an ExportDialog how to export recordings()[row], then starts it.
+    void exportRecording(int row);
+    // Runs `request` on a worker thread; exportFinished() tells how it went. false (with the
+    // reason shown) while another export is still running.
+    bool startExport(const ExportRequest &request);
+    bool exporting() const noexcept { return exporting_; }
 
 signals:
     // A recording finished (limit, stop, end of stream or failure); for tests and scripting.
     void recordingFinished();
+    // An export ended: `message` is its summary or, when !ok, what went wrong.
+    void exportFinished(bool ok, const QString &message);
 
 private:
     void buildUi();
@@ -91,6 +100,7 @@ private:
     QList<RecordingEntry> entries_;
     bool syncing_ = false;
     bool endShown_ = true; // the current writer's end was reported (false while it may end)
+    bool exporting_ = false; // GUI thread only; the export's worker touches none of this
 
     QLineEdit *folder_ = nullptr;
     QLineEdit *pattern_ = nullptr;
@@ -108,6 +118,7 @@ private:
     QLabel *file_ = nullptr;
     QLabel *error_ = nullptr;
     QTableWidget *table_ = nullptr;
+    QPushButton *export_ = nullptr;
     QTimer *timer_ = nullptr;
 };
 

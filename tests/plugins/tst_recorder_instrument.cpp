@@ -2,7 +2,7 @@
 // limit runs, shows live progress and finishes by itself; it appears in the folder's list with
 // its metadata and opens through the host; an unwritable folder and a bad name are refused with
 // a clear message and nothing written; names never overwrite; the settings survive
-// saveState/restoreState.
+// saveState/restoreState; a recording exports off the GUI thread with its outcome shown.
 #include "recorder_instrument.h"
 #include "recording_fixture.h"
 
@@ -147,6 +147,48 @@ private slots:
         QVERIFY(QFile::exists(QDir(s.folder).filePath(QStringLiteral("take-1.sigmf-meta"))));
         QCOMPARE(SigmfRecording::open(e.metaPath.toStdString())->frameCount(),
                  std::uint64_t(2 * kRate));
+    }
+
+    // The list's Export: the export runs off the GUI thread and reports its outcome in the
+    // status bar, or as the Recorder's error.
+    void exportsARecordingAndReportsTheOutcome()
+    {
+        SimHost host;
+        RecorderInstrument rec(host, simAdc());
+        RecorderSettings s;
+        s.folder = tmp_.filePath(QStringLiteral("export"));
+        QVERIFY(QDir().mkpath(s.folder));
+        s.namePattern = QStringLiteral("take");
+        s.limitSamples = kRate / 10;
+        rec.setSettings(s);
+        QSignalSpy finished(&rec, &RecorderInstrument::recordingFinished);
+        QVERIFY2(rec.startRecording(), qPrintable(rec.errorText()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        QCOMPARE(rec.recordings().size(), 1);
+
+        recorder::ExportRequest r;
+        r.metaPath = rec.recordings().front().metaPath;
+        r.outPath = QDir(s.folder).filePath(QStringLiteral("take.csv"));
+        r.format = recorder::ExportFormat::Csv;
+        r.firstFrame = 100;
+        r.frameCount = 10;
+        QSignalSpy exported(&rec, &RecorderInstrument::exportFinished);
+        QVERIFY(rec.startExport(r));
+        QVERIFY(rec.exporting());
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 10000);
+        QVERIFY(!rec.exporting());
+        QCOMPARE(exported.front().at(0).toBool(), true);
+        QVERIFY(host.messages.last().contains(QStringLiteral("10 samples")));
+        QFile csv(r.outPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().trimmed().split('\n').size(), 11); // header + 10 frames
+        QVERIFY(rec.errorText().isEmpty());
+
+        r.outPath = QDir(s.folder).filePath(QStringLiteral("missing/take.csv"));
+        QVERIFY(rec.startExport(r));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, 10000);
+        QCOMPARE(exported.last().at(0).toBool(), false);
+        QVERIFY2(rec.errorText().contains(QStringLiteral("missing")), qPrintable(rec.errorText()));
     }
 
     void stopEndsTheRecordingWithValidFiles()
