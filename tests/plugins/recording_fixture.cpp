@@ -26,6 +26,17 @@ void SimSource::setDc(unsigned ch, double millivolts)
     stream->device()->setChannel(ch, s);
 }
 
+void SimSource::setSine(unsigned ch, double hz, double millivolts)
+{
+    SimChannelSettings s = stream->device()->channel(ch);
+    s.waveform = SimWaveform::Sine;
+    s.frequencyMicroHz = static_cast<std::uint64_t>(hz * 1e6);
+    s.amplitudeNanoVolt = static_cast<std::int64_t>(millivolts * 1e6);
+    s.dcOffsetNanoVolt = 0;
+    s.noiseNanoVolt = 0;
+    stream->device()->setChannel(ch, s);
+}
+
 QString record(SimSource &source, const QString &folder, const QString &name, std::uint64_t frames,
                const std::function<void()> &during, QString *error)
 {

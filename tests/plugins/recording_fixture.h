@@ -20,6 +20,8 @@ struct SimSource
     void start(std::uint32_t rate, std::size_t samplesPerBlock = 1024);
     // Channel `ch` as a DC level in millivolts (what the recording will show there).
     void setDc(unsigned ch, double millivolts);
+    // Channel `ch` as a sine of `hz` with `millivolts` peak, no noise.
+    void setSine(unsigned ch, double hz, double millivolts);
 };
 
 // Records `frames` frames of `source` (already started) into `folder`/`name`; `during` runs

@@ -1,12 +1,14 @@
 // A recording played back through the app, offscreen: the main window opens a recording made in
 // the test (the demo device's channel 0 at one DC level, then another) as a source, the
 // Oscilloscope shows what was recorded, and the playback bar's seek, loop and end work, checked
-// by the level the scope shows (the recording says where each level is).
+// by the level the scope shows (the recording says where each level is); the Spectrum analyzer
+// on the same recording shows the tone recorded on channel 1.
 #include "main_window.h"
 #include "playback_bar.h"
 #include "plugin_manager.h"
 #include "recording_fixture.h"
 #include "scope_instrument.h"
+#include "spectrum_instrument.h"
 
 #include "dmascope/playback_stream.h"
 #include "dmascope/ui/time_plot.h"
@@ -25,12 +27,15 @@ using dmascope::app::MainWindowOptions;
 using dmascope::app::PlaybackBar;
 using dmascope::app::PluginManager;
 using dmascope::scope::ScopeInstrument;
+using dmascope::spectrum::SpectrumInstrument;
+using dmascope::spectrum::SpectrumSettings;
 
 namespace {
 
 constexpr std::uint32_t kRate = 100'000;
 constexpr std::uint64_t kFrames = 200'000; // 2 s
 constexpr double kFirstMv = 500, kSecondMv = -300;
+constexpr double kToneHz = 3100, kToneMv = 400; // on channel 1
 
 // The mean level of the first trace on screen, in its unit (V); NaN without data.
 double shownLevel(const ScopeInstrument &scope)
@@ -78,9 +83,11 @@ private slots:
         QVERIFY(tmp_.isValid());
         plugins_.scan({QStringLiteral(DMASCOPE_PLUGIN_BUILD_DIR)});
         QVERIFY(plugins_.loadedPlugin(QStringLiteral("org.dmascope.scope")));
+        QVERIFY(plugins_.loadedPlugin(QStringLiteral("org.dmascope.spectrum")));
 
         rectest::SimSource source;
         source.setDc(0, kFirstMv);
+        source.setSine(1, kToneHz, kToneMv);
         source.start(kRate);
         QString error;
         path_ = rectest::record(
@@ -166,6 +173,42 @@ private slots:
         bar->togglePlay();
         QTRY_VERIFY_WITH_TIMEOUT(sequence(*scope) > last, 10000);
         QCOMPARE(stream->playbackState(), PlaybackState::Playing);
+    }
+
+    void spectrumShowsTheRecordedTone()
+    {
+        MainWindowOptions o;
+        o.restoreSession = false;
+        o.settingsFile = tmp_.filePath(QStringLiteral("spectrum.ini"));
+        MainWindow w(plugins_, o);
+        w.resize(1280, 800);
+        w.show();
+        QString error;
+        QVERIFY2(w.openRecording(path_, &error), qPrintable(error));
+        const plugin::DeviceDescription device = w.currentInstrument()->device();
+        QVERIFY(device.isRecording());
+        auto *spec = qobject_cast<SpectrumInstrument *>(w.openInstrument(
+            *plugins_.loadedPlugin(QStringLiteral("org.dmascope.spectrum")), device));
+        QVERIFY(spec);
+        auto *bar = w.findChild<PlaybackBar *>(QStringLiteral("playbackBar"));
+        QTRY_VERIFY_WITH_TIMEOUT(bar->stream(), 5000);
+        bar->setLoop(true);
+
+        constexpr std::size_t kFft = 8192;
+        SpectrumSettings s;
+        s.fftSize = kFft;
+        s.channels = {false, true, false, false};
+        s.markers = {{ui::MarkerType::Peak, 0, 0, 0}};
+        spec->setSettings(s);
+        QTRY_VERIFY_WITH_TIMEOUT(spec->plot()->snapshot() &&
+                                     spec->plot()->snapshot()->bins == kFft / 2 + 1 &&
+                                     spec->plot()->snapshot()->sequence >= 3,
+                                 20000);
+        const ui::MarkerReadout peak = spec->plot()->markerReadouts().at(0);
+        QVERIFY(peak.valid);
+        const double binHz = double(kRate) / kFft;
+        QVERIFY2(std::abs(peak.frequency - kToneHz) <= binHz,
+                 qPrintable(QStringLiteral("peak at %1 Hz").arg(peak.frequency)));
     }
 
     void theSessionReopensTheRecordingWithItsInstrument()
