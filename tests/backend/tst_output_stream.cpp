@@ -146,6 +146,54 @@ private slots:
         }
     }
 
+    // After rmmod the orphaned buffer takes blocks and never completes them, and a driver in
+    // the middle of its teardown may refuse them with any error: both are a removal.
+    void aRemovedDeviceIsReportedAsEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::outputBuffer = true;
+        FakeIioKernel::fencesNeverSignal = true;
+        OutputStream out("fake-dac", sysfs.options());
+        out.start(config());
+        for (int n = 0; n < 3; ++n) {
+            auto b = out.acquire(1000);
+            QVERIFY(b);
+            out.submit(*b, 40);
+        }
+        // The device still there: a full queue is a timeout, not an error.
+        QVERIFY(!out.acquire(50));
+        sysfs.remove("iio:device1");
+        try {
+            out.acquire(50);
+            QFAIL("no error after the device was removed");
+        } catch (const SystemError &e) {
+            QCOMPARE(e.code(), ENODEV);
+            QVERIFY2(QByteArray(e.what()).contains("removed"), e.what());
+        }
+        out.stop();
+    }
+
+    void aRefusedEnqueueAfterRemovalIsEnodev()
+    {
+        FakeSysfs sysfs;
+        FakeKernelScope kernel;
+        FakeIioKernel::outputBuffer = true;
+        OutputStream out("fake-dac", sysfs.options());
+        out.start(config());
+        auto b = out.acquire(1000);
+        QVERIFY(b);
+        sysfs.remove("iio:device1");
+        FakeIioKernel::enqueueErrno = EINVAL;
+        try {
+            out.submit(*b, 40);
+            QFAIL("the refused ENQUEUE was not reported");
+        } catch (const SystemError &e) {
+            QCOMPARE(e.code(), ENODEV);
+        }
+        out.stop();
+    }
+
     void forcedDmabufWithoutSupportThrows()
     {
         FakeSysfs sysfs;

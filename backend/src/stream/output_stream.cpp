@@ -67,17 +67,19 @@ public:
             TransferFence &fence = fences_[i];
             if (fence.valid()) {
                 const int r = waitFd(fence.fd(), POLLIN, timeoutMs, -1);
-                if (r == 0)
+                // After a removal the orphaned buffer takes blocks and never completes them.
+                if (r == 0 && !detail::deviceRemoved(dev_.device))
                     return std::nullopt;
-                if (r < 0)
-                    throw SystemError(-r, "wait for an output transfer on " + handle_->description());
+                if (r <= 0)
+                    fail(r ? -r : ENODEV,
+                         "wait for an output transfer on " + handle_->description());
                 if (fence.status() < 0)
                     ++failed_;
                 fence = TransferFence();
             }
             if (!inCpuAccess_[i]) {
                 if (const int err = (*dmabufs_)[i].beginCpuAccess(CpuAccess::Write))
-                    throw SystemError(err, "begin CPU access to an output DMABUF");
+                    fail(err, "begin CPU access to an output DMABUF");
                 inCpuAccess_[i] = 1;
             }
             next_ = (next_ + 1) % static_cast<unsigned>(dmabufs_->size());
@@ -96,8 +98,7 @@ public:
             return;
         }
         if (const int err = writeAll(heap_[b.index], bytes))
-            throw SystemError(err, "write " + std::to_string(bytes) + " bytes to " +
-                                       handle_->description());
+            fail(err, "write " + std::to_string(bytes) + " bytes to " + handle_->description());
     }
 
     void submitCyclic(const Buffer &b, std::size_t bytes)
@@ -162,6 +163,15 @@ private:
                                         std::to_string(bytes) + " bytes");
     }
 
+    // Throws SystemError(err) for `what`; ENODEV when the device is gone, whatever the half-
+    // removed driver answered (as Stream does for input streams).
+    [[noreturn]] void fail(int err, const std::string &what) const
+    {
+        if (err == ENODEV || detail::deviceRemoved(dev_.device))
+            throw SystemError(ENODEV, what + " (the device was removed)");
+        throw SystemError(err, what);
+    }
+
     void enqueue(unsigned i, std::size_t bytes, bool cyclic)
     {
         if (inCpuAccess_[i]) {
@@ -169,11 +179,11 @@ private:
             inCpuAccess_[i] = 0;
         }
         if (const int err = handle_->enqueue((*dmabufs_)[i].fd(), bytes, cyclic))
-            throw SystemError(err, "enqueue an output DMABUF on " + handle_->description());
+            fail(err, "enqueue an output DMABUF on " + handle_->description());
         int err = 0;
         fences_[i] = TransferFence::exportFrom((*dmabufs_)[i].fd(), CpuAccess::Write, &err);
         if (!fences_[i].valid())
-            throw SystemError(err, "export the fence of an output transfer");
+            fail(err, "export the fence of an output transfer");
         // The DMABUF path enables the buffer with its first block queued, as the driver
         // documents for cyclic blocks (enqueue, then enable), and so it starts with data.
         if (!enabled_)
