@@ -143,6 +143,15 @@ void SpectrumFeeder::run()
         }
         emit measured(results);
     };
+    // A new snapshot is due a frame after the last one; once the GUI has taken the last one,
+    // already half a frame after it. Snapshots are built only between block arrivals, so a
+    // full frame's wait would drift against the GUI's frame clock and miss every other frame
+    // boundary (the waterfall then scrolled at ~35 rows/s instead of the screen's 60).
+    const auto snapshotDue = [&] {
+        const int interval = snapshotMs_.load();
+        return w.dirty &&
+               sinceSnapshot.elapsed() >= (notified_.load() ? interval : interval / 2);
+    };
 
     while (!stop_.load()) {
         std::optional<FeederConfig> change;
@@ -176,7 +185,7 @@ void SpectrumFeeder::run()
 
         // A bounded wait so stop() and new configurations are noticed on a silent stream.
         std::optional<Delivery> d = subscription_->pop(50);
-        if (w.dirty && sinceSnapshot.elapsed() >= snapshotMs_.load())
+        if (snapshotDue())
             publish(); // spectra computed while the previous snapshot was still fresh
         if (!d) {
             if (subscription_->ended()) {
@@ -218,7 +227,7 @@ void SpectrumFeeder::run()
         }
         if (computed > 0)
             w.dirty = true;
-        if (w.dirty && sinceSnapshot.elapsed() >= snapshotMs_.load())
+        if (snapshotDue())
             publish();
     }
 }
