@@ -63,6 +63,44 @@ private slots:
         QVERIFY(std::fabs(windowFactors(makeWindow({WindowType::Hann, 0}, 1024)).coherentGain - 0.5) < 1e-6);
     }
 
+    // The engine keeps the first half of the symmetric window: makeWindow is exactly
+    // symmetric, its first half is makeHalfWindow, and the factors of the half are those of the
+    // whole window (even and odd lengths, every type).
+    void halfWindowIsTheWindowsFirstHalf()
+    {
+        for (const WindowType type :
+             {WindowType::Rectangular, WindowType::Hann, WindowType::Hamming, WindowType::Blackman,
+              WindowType::BlackmanHarris, WindowType::FlatTop, WindowType::Kaiser}) {
+            for (const std::size_t n : {1, 2, 3, 16, 17, 1000, 1001, 4096}) {
+                const WindowSpec spec{type, 6.5};
+                const std::vector<float> w = makeWindow(spec, n);
+                const std::vector<float> h = makeHalfWindow(spec, n);
+                QCOMPARE(w.size(), n);
+                QCOMPARE(h.size(), n / 2 + 1);
+                for (std::size_t k = 0; k < h.size(); ++k)
+                    QCOMPARE(h[k], w[k]);
+                for (std::size_t k = 1; k < n; ++k)
+                    QCOMPARE(w[k], w[n - k]);
+                const WindowFactors a = windowFactors(w), b = halfWindowFactors(h, n);
+                const auto near = [](double x, double y) {
+                    return std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)) + 1e-12;
+                };
+                QVERIFY2(near(a.sum, b.sum) && near(a.sumSquares, b.sumSquares)
+                             && near(a.coherentGain, b.coherentGain)
+                             && near(a.enbwBins, b.enbwBins),
+                         qPrintable(QString("%1, n %2: sum %3 vs %4, sum of squares %5 vs %6")
+                                        .arg(QString::fromStdString(spec.toString()))
+                                        .arg(n)
+                                        .arg(a.sum, 0, 'g', 17)
+                                        .arg(b.sum, 0, 'g', 17)
+                                        .arg(a.sumSquares, 0, 'g', 17)
+                                        .arg(b.sumSquares, 0, 'g', 17)));
+            }
+        }
+        QVERIFY(makeWindow({}, 0).empty());
+        QVERIFY(makeHalfWindow({}, 0).empty());
+    }
+
     void windowNamesParse()
     {
         std::string err;
