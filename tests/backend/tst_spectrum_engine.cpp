@@ -101,6 +101,72 @@ private slots:
         QVERIFY(makeHalfWindow({}, 0).empty());
     }
 
+    // The window loops against their scalar definition (forwards and backwards, real and
+    // interleaved complex, lengths around the vector width).
+    void multiplyWindowMatchesScalarReference()
+    {
+        std::vector<float> w(64), x(2 * 64);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            w[i] = 0.5f + float(i) / 64;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = float(i) - 40.f;
+        for (const bool reversed : {false, true}) {
+            for (std::size_t count = 0; count <= 33; ++count) {
+                const WindowRun run{reversed ? w.data() + 40 : w.data() + 3, reversed};
+                std::vector<float> real(count), cplx(2 * count);
+                multiplyWindow(real.data(), x.data(), count, run);
+                multiplyWindowComplex(cplx.data(), x.data(), count, run);
+                for (std::size_t i = 0; i < count; ++i) {
+                    const float c = reversed ? w[40 - i] : w[3 + i];
+                    QCOMPARE(run[i], c);
+                    QCOMPARE(real[i], x[i] * c);
+                    QCOMPARE(cplx[2 * i], x[2 * i] * c);
+                    QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * c);
+                }
+            }
+        }
+    }
+
+    // Converters with the windowed form (which the engine uses without overlap to write
+    // windowed samples straight into FFTW's input) and those without it (the engine windows a
+    // converted chunk) give the same spectra, fed whole or in pieces across the frame's middle.
+    void windowedConvertMatchesPlainConvert()
+    {
+        for (const bool cplx : {false, true}) {
+            for (const std::size_t n : {std::size_t(4096), std::size_t(1001)}) {
+                SpectrumConfig c = baseConfig(n, WindowType::FlatTop);
+                c.complexInput = cplx;
+                c.averaging = Averaging::Linear;
+                c.averages = 10;
+                const std::size_t total = 3 * n + 5;
+                const std::vector<float> re = sine(total, 12345, c.sampleRate, 0.7);
+                const std::vector<float> im = sine(total, 12345, c.sampleRate, 0.7, kPi / 3);
+                const std::size_t k = cplx ? 2 : 1;
+                auto plain = [&](float *dst, std::size_t first, std::size_t count) {
+                    for (std::size_t i = 0; i < count; ++i) {
+                        dst[k * i] = re[first + i];
+                        if (cplx)
+                            dst[k * i + 1] = im[first + i];
+                    }
+                };
+                SpectrumEngine a(c), b(c), pieces(c);
+                QCOMPARE(a.feedWith(total, plain), std::size_t(3));
+                QCOMPARE(b.feed(re.data(), cplx ? im.data() : nullptr, total), std::size_t(3));
+                std::size_t done = 0, ffts = 0;
+                for (const std::size_t piece : {n / 2 - 1, std::size_t(2), n, std::size_t(9),
+                                                total}) {
+                    const std::size_t take = std::min(piece, total - done);
+                    ffts += pieces.feed(re.data() + done, cplx ? im.data() + done : nullptr,
+                                        take);
+                    done += take;
+                }
+                QCOMPARE(ffts, std::size_t(3));
+                QCOMPARE(b.power(), a.power());
+                QCOMPARE(pieces.power(), a.power());
+            }
+        }
+    }
+
     void windowNamesParse()
     {
         std::string err;

@@ -36,11 +36,14 @@ public:
     static double voltsPerUnit(const ChannelLayout &channel);
 
 private:
+    // Channel I of `count` frames at `frames`, in volts, times the window, into `out`.
+    void convertWindowedI(const std::uint8_t *frames, std::size_t count, WindowRun w, float *out);
+
     ChannelLayout i_, q_; // copies with the scale already in volts
     std::size_t frameBytes_;
     bool complex_;
     double fullScale_;
-    std::vector<float> scratch_; // Q samples before interleaving
+    std::vector<float> scratch_; // I and Q before interleaving; odd formats before windowing
 };
 
 } // namespace dmascope::dsp
