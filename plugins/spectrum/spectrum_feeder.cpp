@@ -26,6 +26,7 @@ struct SpectrumFeeder::Worker
     FeederConfig config;
     std::vector<std::unique_ptr<dsp::SpectrumEngine>> engines;
     std::vector<dsp::SpectrumFeed> feeds;
+    std::vector<dsp::SpectrumEngine *> enginePtrs; // engines[t].get(), for feedTraces
     std::uint64_t sequence = 0;
     bool dirty = false; // spectra computed since the last snapshot
 };
@@ -169,10 +170,12 @@ void SpectrumFeeder::run()
                         engineConfig(w.config.settings, w.config.sampleRate, feed.fullScale(),
                                      feed.complex())));
                     w.feeds.push_back(std::move(feed));
+                    w.enginePtrs.push_back(w.engines.back().get());
                 }
             } catch (const std::exception &e) {
                 w.engines.clear();
                 w.feeds.clear();
+                w.enginePtrs.clear();
                 emit configFailed(QString::fromLocal8Bit(e.what()));
             }
             cpuBase = threadCpuSeconds();
@@ -207,10 +210,9 @@ void SpectrumFeeder::run()
             std::lock_guard lock(mutex_);
             ++stats_.restarts;
         }
-        std::size_t computed = 0;
         const std::size_t frames = b.frames();
-        for (std::size_t t = 0; t < w.engines.size(); ++t)
-            computed += w.feeds[t].feed(*w.engines[t], b.data, frames);
+        // All traces in one pass over the block (a cache-sized run of frames at a time).
+        const std::size_t computed = dsp::feedTraces(w.feeds, w.enginePtrs, b.data, frames);
         d.reset(); // the block goes back to the stream now
         {
             const double cpu = threadCpuSeconds() - cpuBase;

@@ -63,6 +63,110 @@ private slots:
         QVERIFY(std::fabs(windowFactors(makeWindow({WindowType::Hann, 0}, 1024)).coherentGain - 0.5) < 1e-6);
     }
 
+    // The engine keeps the first half of the symmetric window: makeWindow is exactly
+    // symmetric, its first half is makeHalfWindow, and the factors of the half are those of the
+    // whole window (even and odd lengths, every type).
+    void halfWindowIsTheWindowsFirstHalf()
+    {
+        for (const WindowType type :
+             {WindowType::Rectangular, WindowType::Hann, WindowType::Hamming, WindowType::Blackman,
+              WindowType::BlackmanHarris, WindowType::FlatTop, WindowType::Kaiser}) {
+            for (const std::size_t n : {1, 2, 3, 16, 17, 1000, 1001, 4096}) {
+                const WindowSpec spec{type, 6.5};
+                const std::vector<float> w = makeWindow(spec, n);
+                const std::vector<float> h = makeHalfWindow(spec, n);
+                QCOMPARE(w.size(), n);
+                QCOMPARE(h.size(), n / 2 + 1);
+                for (std::size_t k = 0; k < h.size(); ++k)
+                    QCOMPARE(h[k], w[k]);
+                for (std::size_t k = 1; k < n; ++k)
+                    QCOMPARE(w[k], w[n - k]);
+                const WindowFactors a = windowFactors(w), b = halfWindowFactors(h, n);
+                const auto near = [](double x, double y) {
+                    return std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)) + 1e-12;
+                };
+                QVERIFY2(near(a.sum, b.sum) && near(a.sumSquares, b.sumSquares)
+                             && near(a.coherentGain, b.coherentGain)
+                             && near(a.enbwBins, b.enbwBins),
+                         qPrintable(QString("%1, n %2: sum %3 vs %4, sum of squares %5 vs %6")
+                                        .arg(QString::fromStdString(spec.toString()))
+                                        .arg(n)
+                                        .arg(a.sum, 0, 'g', 17)
+                                        .arg(b.sum, 0, 'g', 17)
+                                        .arg(a.sumSquares, 0, 'g', 17)
+                                        .arg(b.sumSquares, 0, 'g', 17)));
+            }
+        }
+        QVERIFY(makeWindow({}, 0).empty());
+        QVERIFY(makeHalfWindow({}, 0).empty());
+    }
+
+    // The window loops against their scalar definition (forwards and backwards, real and
+    // interleaved complex, lengths around the vector width).
+    void multiplyWindowMatchesScalarReference()
+    {
+        std::vector<float> w(64), x(2 * 64);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            w[i] = 0.5f + float(i) / 64;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = float(i) - 40.f;
+        for (const bool reversed : {false, true}) {
+            for (std::size_t count = 0; count <= 33; ++count) {
+                const WindowRun run{reversed ? w.data() + 40 : w.data() + 3, reversed};
+                std::vector<float> real(count), cplx(2 * count);
+                multiplyWindow(real.data(), x.data(), count, run);
+                multiplyWindowComplex(cplx.data(), x.data(), count, run);
+                for (std::size_t i = 0; i < count; ++i) {
+                    const float c = reversed ? w[40 - i] : w[3 + i];
+                    QCOMPARE(run[i], c);
+                    QCOMPARE(real[i], x[i] * c);
+                    QCOMPARE(cplx[2 * i], x[2 * i] * c);
+                    QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * c);
+                }
+            }
+        }
+    }
+
+    // Converters with the windowed form (which the engine uses without overlap to write
+    // windowed samples straight into FFTW's input) and those without it (the engine windows a
+    // converted chunk) give the same spectra, fed whole or in pieces across the frame's middle.
+    void windowedConvertMatchesPlainConvert()
+    {
+        for (const bool cplx : {false, true}) {
+            for (const std::size_t n : {std::size_t(4096), std::size_t(1001)}) {
+                SpectrumConfig c = baseConfig(n, WindowType::FlatTop);
+                c.complexInput = cplx;
+                c.averaging = Averaging::Linear;
+                c.averages = 10;
+                const std::size_t total = 3 * n + 5;
+                const std::vector<float> re = sine(total, 12345, c.sampleRate, 0.7);
+                const std::vector<float> im = sine(total, 12345, c.sampleRate, 0.7, kPi / 3);
+                const std::size_t k = cplx ? 2 : 1;
+                auto plain = [&](float *dst, std::size_t first, std::size_t count) {
+                    for (std::size_t i = 0; i < count; ++i) {
+                        dst[k * i] = re[first + i];
+                        if (cplx)
+                            dst[k * i + 1] = im[first + i];
+                    }
+                };
+                SpectrumEngine a(c), b(c), pieces(c);
+                QCOMPARE(a.feedWith(total, plain), std::size_t(3));
+                QCOMPARE(b.feed(re.data(), cplx ? im.data() : nullptr, total), std::size_t(3));
+                std::size_t done = 0, ffts = 0;
+                for (const std::size_t piece : {n / 2 - 1, std::size_t(2), n, std::size_t(9),
+                                                total}) {
+                    const std::size_t take = std::min(piece, total - done);
+                    ffts += pieces.feed(re.data() + done, cplx ? im.data() + done : nullptr,
+                                        take);
+                    done += take;
+                }
+                QCOMPARE(ffts, std::size_t(3));
+                QCOMPARE(b.power(), a.power());
+                QCOMPARE(pieces.power(), a.power());
+            }
+        }
+    }
+
     void windowNamesParse()
     {
         std::string err;

@@ -7,6 +7,8 @@
 #include <QTest>
 
 #include <cmath>
+#include <memory>
+#include <random>
 
 using namespace dmascope;
 using namespace dmascope::dsp;
@@ -38,6 +40,92 @@ SimChannelSettings sine(double hz, double mv, double degrees = 0)
 std::size_t argmax(const std::vector<float> &v)
 {
     return std::size_t(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+// Power spectra agree to float rounding (the same arithmetic in another order at most).
+bool samePower(const std::vector<float> &a, const std::vector<float> &b, QString *why)
+{
+    if (a.size() != b.size()) {
+        *why = QString("sizes %1 and %2").arg(a.size()).arg(b.size());
+        return false;
+    }
+    const float peak = *std::max_element(a.begin(), a.end());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (!(std::abs(a[k] - b[k]) <= 1e-5f * peak)) {
+            *why = QString("bin %1: %2 vs %3 (peak %4)").arg(k).arg(a[k]).arg(b[k]).arg(peak);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Feeds channel i (real) and the pair i, q (I/Q) of random frames through SpectrumFeed, with and
+// without overlap, whole and in uneven pieces, and compares with volts from extractPhysical fed
+// as floats.
+void compareWithExtractPhysical(const ScanLayout &layout, std::size_t i, std::size_t q)
+{
+    std::mt19937 rng(7);
+    for (const std::size_t n : {std::size_t(256), std::size_t(257)}) {
+        const std::size_t frames = 3 * n + 11;
+        std::vector<std::uint8_t> block(frames * layout.frameBytes);
+        for (auto &b : block)
+            b = std::uint8_t(rng());
+        for (const bool cplx : {false, true}) {
+            for (const double overlap : {0.0, 0.5}) {
+                SpectrumFeed feed(layout, i, cplx ? std::optional<std::size_t>(q) : std::nullopt);
+                SpectrumConfig c;
+                c.size = n;
+                c.window.type = WindowType::BlackmanHarris;
+                c.overlap = overlap;
+                c.averaging = Averaging::Linear;
+                c.averages = 100;
+                c.complexInput = cplx;
+                SpectrumEngine whole(c), pieces(c), reference(c);
+
+                // Reference: volts by extractPhysical (the feed folds mV -> V into the
+                // scale), fed as floats.
+                std::vector<float> re(frames), im(frames);
+                for (const auto &[index, out] : {std::pair{i, re.data()}, {q, im.data()}}) {
+                    ChannelLayout volts = layout.channels[index];
+                    volts.scale *= SpectrumFeed::voltsPerUnit(volts);
+                    extractPhysical(volts, layout.frameBytes, block.data(), frames, out);
+                }
+                const std::size_t expected =
+                    reference.feed(re.data(), cplx ? im.data() : nullptr, frames);
+                QVERIFY(expected >= 3);
+
+                QCOMPARE(feed.feed(whole, block.data(), frames), expected);
+                // Pieces that end before, at and after the middle of a frame.
+                std::size_t done = 0, ffts = 0;
+                for (const std::size_t piece :
+                     {n / 2 - 3, std::size_t(3), std::size_t(1), n + 5, std::size_t(7), frames}) {
+                    const std::size_t take = std::min(piece, frames - done);
+                    ffts += feed.feed(pieces, block.data() + done * layout.frameBytes, take);
+                    done += take;
+                }
+                QCOMPARE(ffts, expected);
+
+                QString why;
+                QVERIFY2(samePower(whole.power(), reference.power(), &why),
+                         qPrintable(QString("frame %5 B, channel %6, n %1 %2 overlap %3, whole: %4")
+                                        .arg(n)
+                                        .arg(cplx ? "I/Q" : "real")
+                                        .arg(overlap)
+                                        .arg(why)
+                                        .arg(layout.frameBytes)
+                                        .arg(i)));
+                QVERIFY2(
+                    samePower(pieces.power(), reference.power(), &why),
+                    qPrintable(QString("frame %5 B, channel %6, n %1 %2 overlap %3, pieces: %4")
+                                   .arg(n)
+                                   .arg(cplx ? "I/Q" : "real")
+                                   .arg(overlap)
+                                   .arg(why)
+                                   .arg(layout.frameBytes)
+                                   .arg(i)));
+            }
+        }
+    }
 }
 
 } // namespace
@@ -113,6 +201,98 @@ private slots:
             // The image is suppressed (only the generator's rounding leaks into it).
             QVERIFY(s[n - peak] < s[peak] - 60);
         }
+    }
+
+    // The feed converts, scales and windows raw samples in one pass (without overlap) or
+    // converts into the engine's frame (with overlap): both must give what converting with
+    // extractPhysical and feeding volts gives, for every storage width, sign, byte order and
+    // shift (including the formats the fused pass hands to extractPhysical: 24-bit storage and
+    // u32 with 32 real bits), real and I/Q, fed whole or in uneven pieces.
+    void conversionMatchesExtractPhysical_data()
+    {
+        QTest::addColumn<QString>("format");
+        for (const char *f : {"le:s16/16>>0", "be:s16/16>>0", "le:u12/16>>4", "be:s12/16>>2",
+                              "le:s8/8>>0", "le:u8/8>>0", "le:s32/32>>0", "be:s24/32>>8",
+                              "le:u32/32>>0", "le:s24/24>>0", "be:u20/24>>2"})
+            QTest::newRow(f) << QString(f);
+    }
+    void conversionMatchesExtractPhysical()
+    {
+        QFETCH(QString, format);
+        const auto type = ScanType::parse(format.toStdString());
+        QVERIFY(type);
+        // Layouts: two channels of the format between a 16-bit one and a 32-bit one (the stride
+        // is not the sample size, the frame not a power-of-two number of words); four and eight
+        // channels of the format (frames of 1 to 8 aligned 32-bit words, samples at every byte
+        // offset within a word: the one-load-per-sample path).
+        for (const std::size_t count : {std::size_t(0), std::size_t(4), std::size_t(8)}) {
+            std::vector<ChannelLayout> chans(count ? count : 4);
+            for (unsigned c = 0; c < chans.size(); ++c) {
+                chans[c].id = c == 3 ? "altvoltage3" : "voltage" + std::to_string(c);
+                chans[c].scanIndex = c;
+                chans[c].type = *type;
+                chans[c].scale = 0.25 + c;
+                chans[c].offset = c == 2 ? -3 : 0;
+            }
+            if (count == 0) {
+                chans[0].type = *ScanType::parse("le:s16/16>>0");
+                chans[3].type = *ScanType::parse("le:s32/32>>0");
+            }
+            const ScanLayout layout = ScanLayout::compute(chans);
+            for (const std::size_t i : {std::size_t(1), chans.size() - 1}) {
+                compareWithExtractPhysical(layout, i, 2);
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+    }
+
+    // feedTraces feeds every trace in runs of frames (one pass over the block): the spectra and
+    // FFT counts are those of feeding each trace the whole block, real and I/Q traces mixed,
+    // with and without overlap.
+    void feedTracesMatchesOneFeedPerTrace()
+    {
+        std::vector<ChannelLayout> chans = SimDevice::scanChannels();
+        const ScanLayout layout = ScanLayout::compute(chans);
+        SimDevice dev;
+        dev.setSamplingFrequency(kRate);
+        dev.setChannel(0, sine(12'345, 300));
+        dev.setChannel(1, sine(23'456, 200));
+        dev.setChannel(2, sine(34'567, 100));
+        dev.setChannel(3, sine(34'567, 100, 90));
+        const std::size_t n = 4096, frames = 7 * n + 123; // several runs per frame
+        const std::vector<std::uint8_t> block = generate(dev, layout, frames);
+        for (const double overlap : {0.0, 0.75}) {
+            const std::pair<std::size_t, std::optional<std::size_t>> sources[] = {
+                {0, std::nullopt}, {2, 3}, {1, std::nullopt}};
+            std::vector<SpectrumFeed> feeds, single;
+            std::vector<std::unique_ptr<SpectrumEngine>> together, alone;
+            std::vector<SpectrumEngine *> ptrs;
+            for (const auto &[i, q] : sources) {
+                feeds.emplace_back(layout, i, q);
+                single.emplace_back(layout, i, q);
+                SpectrumConfig c;
+                c.size = n;
+                c.overlap = overlap;
+                c.complexInput = q.has_value();
+                c.averaging = Averaging::Linear;
+                c.averages = 1000;
+                together.push_back(std::make_unique<SpectrumEngine>(c));
+                alone.push_back(std::make_unique<SpectrumEngine>(c));
+                ptrs.push_back(together.back().get());
+            }
+            std::size_t expected = 0;
+            for (std::size_t t = 0; t < single.size(); ++t)
+                expected += single[t].feed(*alone[t], block.data(), frames);
+            QVERIFY(expected >= 3 * 7);
+            QCOMPARE(feedTraces(feeds, ptrs, block.data(), frames), expected);
+            for (std::size_t t = 0; t < single.size(); ++t) {
+                QCOMPARE(together[t]->spectraComputed(), alone[t]->spectraComputed());
+                QCOMPARE(together[t]->power(), alone[t]->power());
+            }
+        }
+        std::vector<SpectrumFeed> none;
+        QCOMPARE(feedTraces(none, {}, nullptr, 0), std::size_t(0));
     }
 
     void badChannelsAreRefused()

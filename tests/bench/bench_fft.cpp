@@ -2,7 +2,10 @@
 // 16M points on one core, with the share of time spent outside FFTW (raw-to-volts conversion
 // from an interleaved 4-channel s16 block by SpectrumFeed, as the Spectrum analyzer and the CLI
 // do it, windowing, |X|^2, averaging: everything but FFTW's execute). FFTW alone is the
-// baseline in the same run.
+// baseline in the same run. A second table feeds all four channels as four traces (the Spectrum
+// analyzer with four traces): one SpectrumFeed::feed per trace over the whole block, as the
+// analyzer did, against dsp::feedTraces (what it runs now: every trace per cache-sized run of
+// frames, so the block is read from memory once).
 #include "dmascope/dsp/spectrum_engine.h"
 #include "dmascope/dsp/spectrum_feed.h"
 #include "dmascope/sim_device.h"
@@ -13,10 +16,85 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 using namespace dmascope::dsp;
 using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// 4 interleaved s16 channels (the demo device's layout), tones on every channel.
+struct Block
+{
+    std::vector<std::int16_t> raw;
+    dmascope::ScanLayout layout;
+};
+
+Block makeBlock(std::size_t n)
+{
+    Block b;
+    b.raw.resize(4 * n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 4; ++c)
+            b.raw[4 * i + c] = std::int16_t(20000 * std::sin(0.01 * double((c + 1) * i)));
+    std::vector<dmascope::ChannelLayout> chans = dmascope::SimDevice::scanChannels();
+    for (auto &ch : chans) // all four as 16-bit, as the bench always measured
+        ch.type = chans[0].type;
+    b.layout = dmascope::ScanLayout::compute(chans);
+    return b;
+}
+
+SpectrumConfig benchConfig(std::size_t n)
+{
+    SpectrumConfig c;
+    c.size = n;
+    c.window.type = WindowType::BlackmanHarris;
+    c.sampleRate = 10e6;
+    c.averaging = Averaging::Exponential;
+    c.averages = 8;
+    c.threads = 1;
+    c.effort = n <= (std::size_t(1) << 20) ? PlanEffort::Measure : PlanEffort::Estimate;
+    return c;
+}
+
+struct Run
+{
+    double perTraceRate; // FFT/s of each trace
+    double outsidePerFftw;
+};
+
+// Four traces (channels 0..3) of the same block, for `seconds`.
+Run fourTraces(const Block &b, std::size_t n, bool together, double seconds)
+{
+    std::vector<SpectrumFeed> feeds;
+    std::vector<std::unique_ptr<SpectrumEngine>> engines;
+    std::vector<SpectrumEngine *> ptrs;
+    for (std::size_t c = 0; c < 4; ++c) {
+        feeds.emplace_back(b.layout, c);
+        engines.push_back(std::make_unique<SpectrumEngine>(benchConfig(n)));
+        ptrs.push_back(engines.back().get());
+    }
+    const auto *data = reinterpret_cast<const std::uint8_t *>(b.raw.data());
+    int count = 0;
+    const auto t0 = Clock::now();
+    double elapsed = 0;
+    while (elapsed < seconds) {
+        if (together)
+            feedTraces(feeds, ptrs, data, n);
+        else
+            for (std::size_t t = 0; t < feeds.size(); ++t)
+                feeds[t].feed(*engines[t], data, n);
+        ++count;
+        elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+    double fft = 0;
+    for (const auto &e : engines)
+        fft += e->timing().fftSeconds;
+    return Run{count / elapsed, (elapsed - fft) / fft};
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -73,6 +151,19 @@ int main(int argc, char **argv)
         std::printf("| %zu | %.1f | %.1f | %.2f | %.1f %% | %.1f %% |\n", n,
                     fftwCount / fftwElapsed, count / elapsed, elapsed * 1e9 / (double(count) * n),
                     100 * outside / elapsed, 100 * outside / timing.fftSeconds);
+        std::fflush(stdout);
+    }
+
+    std::printf("\n4 traces of one block (channels 0..3)\n\n"
+                "| points | one feed per trace (FFT/s per trace) | outside / FFTW "
+                "| feedTraces (FFT/s per trace) | outside / FFTW |\n|---|---|---|---|---|\n");
+    for (const std::size_t n : {std::size_t(1) << 16, std::size_t(1) << 20}) {
+        const Block b = makeBlock(n);
+        const Run apart = fourTraces(b, n, false, secondsPerSize);
+        const Run together = fourTraces(b, n, true, secondsPerSize);
+        std::printf("| %zu | %.1f | %.1f %% | %.1f | %.1f %% |\n", n, apart.perTraceRate,
+                    100 * apart.outsidePerFftw, together.perTraceRate,
+                    100 * together.outsidePerFftw);
         std::fflush(stdout);
     }
     return 0;

@@ -84,8 +84,8 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
     if (!(config_.sampleRate > 0))
         throw std::invalid_argument("sample rate must be positive");
     config_.averages = std::max(1u, config_.averages);
-    window_ = makeWindow(config_.window, config_.size);
-    factors_ = dsp::windowFactors(window_);
+    window_ = makeHalfWindow(config_.window, config_.size);
+    factors_ = halfWindowFactors(window_, config_.size);
     hop_ = std::max<std::size_t>(1, std::size_t(std::lround(double(config_.size) *
                                                             (1.0 - config_.overlap))));
     const std::size_t n = config_.size;
@@ -112,31 +112,85 @@ double SpectrumEngine::frequency(std::size_t bin) const
 std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n)
 {
     if (config_.complexInput) {
-        return feedWith(n, [re, im](float *dst, std::size_t first, std::size_t count) {
-            for (std::size_t i = 0; i < count; ++i) {
-                dst[2 * i] = re[first + i];
-                dst[2 * i + 1] = im ? im[first + i] : 0.f;
+        struct Interleave
+        {
+            const float *re, *im;
+            void operator()(float *dst, std::size_t first, std::size_t count) const
+            {
+                for (std::size_t i = 0; i < count; ++i) {
+                    dst[2 * i] = re[first + i];
+                    dst[2 * i + 1] = im ? im[first + i] : 0.f;
+                }
             }
-        });
+            void operator()(float *dst, std::size_t first, std::size_t count, WindowRun w) const
+            {
+                for (std::size_t i = 0; i < count; ++i) {
+                    dst[2 * i] = re[first + i] * w[i];
+                    dst[2 * i + 1] = im ? im[first + i] * w[i] : 0.f;
+                }
+            }
+        };
+        return feedWith(n, Interleave{re, im});
     }
-    return feedWith(n, [re](float *dst, std::size_t first, std::size_t count) {
-        std::memcpy(dst, re + first, count * sizeof(float));
-    });
+    struct Copy
+    {
+        const float *re;
+        void operator()(float *dst, std::size_t first, std::size_t count) const
+        {
+            std::memcpy(dst, re + first, count * sizeof(float));
+        }
+        void operator()(float *dst, std::size_t first, std::size_t count, WindowRun w) const
+        {
+            multiplyWindow(dst, re + first, count, w);
+        }
+    };
+    return feedWith(n, Copy{re});
+}
+
+void multiplyWindow(float *__restrict dst, const float *__restrict src, std::size_t count,
+                    WindowRun w) noexcept
+{
+    const float *__restrict c = w.at;
+    if (w.reversed) {
+        for (std::size_t i = 0; i < count; ++i)
+            dst[i] = src[i] * c[-static_cast<std::ptrdiff_t>(i)];
+    } else {
+        for (std::size_t i = 0; i < count; ++i)
+            dst[i] = src[i] * c[i];
+    }
+}
+
+void multiplyWindowComplex(float *__restrict dst, const float *__restrict src, std::size_t count,
+                           WindowRun w) noexcept
+{
+    const float *__restrict c = w.at;
+    if (w.reversed) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const float v = c[-static_cast<std::ptrdiff_t>(i)];
+            dst[2 * i] = src[2 * i] * v;
+            dst[2 * i + 1] = src[2 * i + 1] * v;
+        }
+    } else {
+        for (std::size_t i = 0; i < count; ++i) {
+            dst[2 * i] = src[2 * i] * c[i];
+            dst[2 * i + 1] = src[2 * i + 1] * c[i];
+        }
+    }
 }
 
 void SpectrumEngine::applyWindow(const float *samples, std::size_t first, std::size_t count)
 {
-    const float *w = window_.data() + first;
-    if (config_.complexInput) {
-        float *in = in_.get() + 2 * first;
-        for (std::size_t i = 0; i < count; ++i) {
-            in[2 * i] = samples[2 * i] * w[i];
-            in[2 * i + 1] = samples[2 * i + 1] * w[i];
-        }
-    } else {
-        float *in = in_.get() + first;
-        for (std::size_t i = 0; i < count; ++i)
-            in[i] = samples[i] * w[i];
+    const std::size_t k = config_.complexInput ? 2 : 1;
+    while (count > 0) {
+        const std::size_t take = std::min(count, windowRunLength(first));
+        float *in = in_.get() + first * k;
+        if (config_.complexInput)
+            multiplyWindowComplex(in, samples, take, windowRun(first));
+        else
+            multiplyWindow(in, samples, take, windowRun(first));
+        samples += take * k;
+        first += take;
+        count -= take;
     }
 }
 

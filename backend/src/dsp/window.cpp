@@ -88,7 +88,7 @@ std::string WindowSpec::toString() const
     return "?";
 }
 
-std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)
+std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n)
 {
     static constexpr double kHann[5] = {0.5, 0.5, 0, 0, 0};
     static constexpr double kHamming[5] = {0.54, 0.46, 0, 0, 0};
@@ -97,10 +97,10 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)
     // The flat-top of Matlab/SRS analysers: under 0.01 dB of scalloping.
     static constexpr double kFlatTop[5] = {0.21557895, 0.41663158, 0.277263158, 0.083578947,
                                            0.006947368};
-    std::vector<float> w(n);
+    std::vector<float> w(n ? n / 2 + 1 : 0);
     const double step = 2 * std::numbers::pi / double(n);
     const double i0Beta = besselI0(spec.kaiserBeta);
-    for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t k = 0; k < w.size(); ++k) {
         const double x = step * double(k);
         double v = 1;
         switch (spec.type) {
@@ -121,6 +121,26 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)
     return w;
 }
 
+std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)
+{
+    std::vector<float> w = makeHalfWindow(spec, n);
+    w.resize(n);
+    for (std::size_t k = n / 2 + 1; k < n; ++k)
+        w[k] = w[n - k];
+    return w;
+}
+
+namespace {
+WindowFactors finish(WindowFactors f, double n)
+{
+    if (n > 0 && f.sum != 0) {
+        f.coherentGain = f.sum / n;
+        f.enbwBins = n * f.sumSquares / (f.sum * f.sum);
+    }
+    return f;
+}
+} // namespace
+
 WindowFactors windowFactors(const std::vector<float> &window)
 {
     WindowFactors f;
@@ -128,12 +148,20 @@ WindowFactors windowFactors(const std::vector<float> &window)
         f.sum += v;
         f.sumSquares += double(v) * v;
     }
-    const double n = double(window.size());
-    if (n > 0 && f.sum != 0) {
-        f.coherentGain = f.sum / n;
-        f.enbwBins = n * f.sumSquares / (f.sum * f.sum);
+    return finish(f, double(window.size()));
+}
+
+WindowFactors halfWindowFactors(const std::vector<float> &half, std::size_t n)
+{
+    // w[k] for k = 1..n-1 is half[min(k, n - k)]: every index of the half but 0 (and n/2 when n
+    // is even, its own mirror) counts twice.
+    WindowFactors f;
+    for (std::size_t k = 0; k < half.size() && k < n; ++k) {
+        const double weight = (k == 0 || 2 * k == n) ? 1 : 2;
+        f.sum += weight * half[k];
+        f.sumSquares += weight * double(half[k]) * half[k];
     }
-    return f;
+    return finish(f, double(n));
 }
 
 } // namespace dmascope::dsp

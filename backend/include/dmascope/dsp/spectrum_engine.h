@@ -24,13 +24,34 @@
 #include "dmascope/dsp/fft_plans.h"
 #include "dmascope/dsp/window.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace dmascope::dsp {
+
+// The window coefficients of a run of consecutive samples of a frame: sample i of the run is
+// multiplied by at[i], or by at[-i] when `reversed` (the engine stores only the first half of its
+// symmetric window, so the second half reads it backwards).
+struct WindowRun
+{
+    const float *at = nullptr;
+    bool reversed = false;
+
+    float operator[](std::size_t i) const
+    {
+        return reversed ? at[-static_cast<std::ptrdiff_t>(i)] : at[i];
+    }
+};
+
+// dst[i] = src[i] * w[i] for i < count (one loop per direction, both vectorised).
+void multiplyWindow(float *dst, const float *src, std::size_t count, WindowRun w) noexcept;
+// Interleaved complex samples: dst[2i], dst[2i+1] = src[2i] * w[i], src[2i+1] * w[i].
+void multiplyWindowComplex(float *dst, const float *src, std::size_t count, WindowRun w) noexcept;
 
 enum class SpectrumUnit { Dbfs, Dbv, VoltsPerRootHz };
 enum class Averaging { None, Linear, Exponential, PeakHold, MinHold };
@@ -76,23 +97,36 @@ public:
     // Feeds n samples in volts (im = nullptr for real input). Returns the FFTs it computed.
     std::size_t feed(const float *re, const float *im, std::size_t n);
 
-    // Feeds n samples produced by `convert(float *dst, std::size_t first, std::size_t count)`,
-    // which writes samples first..first+count-1 of its input in volts straight into the frame
-    // (interleaved I,Q for complex input): raw block memory converts in one pass, no copy.
+    // Feeds n samples produced by `convert`, which writes samples first..first+count-1 of its
+    // input in volts straight into engine memory (interleaved I,Q for complex input): raw block
+    // memory converts in one pass, no copy. Two forms:
+    //   convert(float *dst, std::size_t first, std::size_t count)      the samples as they are
+    //   convert(float *dst, std::size_t first, std::size_t count, WindowRun w)
+    //                                        sample i (0..count-1) times w[i] (both of I and Q)
+    // The engine calls the windowed form, when `convert` has it, without overlap: the samples
+    // are converted, scaled and windowed straight into FFTW's input in one pass. Otherwise (and
+    // always with overlap) it windows the converted samples itself.
     template <typename Convert> std::size_t feedWith(std::size_t n, Convert &&convert)
     {
+        constexpr bool windowed =
+            std::is_invocable_v<Convert &, float *, std::size_t, std::size_t, WindowRun>;
         std::size_t done = 0, ffts = 0;
         const std::size_t k = config_.complexInput ? 2 : 1;
         while (done < n) {
             std::size_t take = std::min(n - done, config_.size - filled_);
-            if (hop_ == config_.size) {
-                // No overlap: nothing of this frame is needed later, so convert a cache-sized
-                // piece and window it straight into FFTW's input (one pass over memory).
+            if (hop_ != config_.size) {
+                convert(frame_.get() + filled_ * k, done, take);
+            } else if constexpr (windowed) {
+                // No overlap: nothing of this frame is needed later, so convert, scale and
+                // window straight into FFTW's input. The window is stored as its first half,
+                // read backwards past the middle: one run per half.
+                take = std::min(take, windowRunLength(filled_));
+                convert(in_.get() + filled_ * k, done, take, windowRun(filled_));
+            } else {
+                // Convert a cache-sized piece and window it into FFTW's input.
                 take = std::min(take, kChunk);
                 convert(chunk_.data(), done, take);
                 applyWindow(chunk_.data(), filled_, take);
-            } else {
-                convert(frame_.get() + filled_ * k, done, take);
             }
             filled_ += take;
             done += take;
@@ -134,13 +168,27 @@ public:
 
 private:
     static constexpr std::size_t kChunk = 2048; // samples converted at a time (stays in L1)
+    // The window from frame sample `first` on, and how many samples it covers (to the middle
+    // of the frame, or to its end).
+    WindowRun windowRun(std::size_t first) const
+    {
+        const std::size_t half = config_.size / 2;
+        return first <= half ? WindowRun{window_.data() + first, false}
+                             : WindowRun{window_.data() + (config_.size - first), true};
+    }
+    std::size_t windowRunLength(std::size_t first) const
+    {
+        const std::size_t half = config_.size / 2;
+        return first <= half ? half + 1 - first : config_.size - first;
+    }
+    // Windows samples first..first+count-1 of the frame (at `samples`) into FFTW's input.
     void applyWindow(const float *samples, std::size_t first, std::size_t count);
     void transformFrame();
     void accumulate();
     double binScale(std::size_t bin) const; // c of the definitions
 
     SpectrumConfig config_;
-    std::vector<float> window_;
+    std::vector<float> window_; // first half, w[0..size/2] (makeHalfWindow)
     WindowFactors factors_;
     std::size_t hop_;
     fftwf_plan plan_;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace dmascope::dsp {
@@ -34,13 +35,29 @@ public:
 
     // Volts per unit of a channel after IIO scale/offset: 1e-3 for voltage channels (mV).
     static double voltsPerUnit(const ChannelLayout &channel);
+    std::size_t frameBytes() const { return frameBytes_; }
 
 private:
+    // Channel I of `count` frames at `frames`, in volts, times the window, into `out`.
+    void convertWindowedI(const std::uint8_t *frames, std::size_t count, WindowRun w, float *out);
+
     ChannelLayout i_, q_; // copies with the scale already in volts
     std::size_t frameBytes_;
     bool complex_;
     double fullScale_;
-    std::vector<float> scratch_; // Q samples before interleaving
+    // Channel I as one aligned 32-bit load per sample (see the constructor); 0 words: not
+    // possible for this layout.
+    std::size_t words_ = 0, wordOffset_ = 0;
+    unsigned wordLeft_ = 0, wordRight_ = 0;
+    std::vector<float> scratch_; // I and Q before interleaving; odd formats before windowing
 };
+
+// Feeds the same `frames` frames to several traces, feeds[t] into *engines[t], a cache-sized run
+// of frames at a time: the block comes from memory once and each further trace reads it from
+// cache, instead of once per trace (one channel of an interleaved block costs reading all of
+// it). The spectra are those of feeding each trace the whole block. Returns the FFTs all engines
+// computed. feeds and engines have the same length.
+std::size_t feedTraces(std::span<SpectrumFeed> feeds, std::span<SpectrumEngine *const> engines,
+                       const std::uint8_t *data, std::size_t frames);
 
 } // namespace dmascope::dsp

@@ -23,7 +23,11 @@ struct WindowSpec
 
 // The periodic ("DFT-even") window of length n: w[k] for k = 0..n-1 of a window of period n,
 // the form spectral analysis wants (its coefficients repeat exactly every n samples).
+// It is symmetric, w[k] == w[n - k] for k = 1..n-1 (exactly: the upper half is mirrored).
 std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
+// Its first half, w[0..n/2] (n/2 + 1 values; none for n = 0): w[k] for k > n/2 is half[n - k]. What the spectrum
+// engine keeps, so a frame's windowing reads half the coefficients' memory.
+std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
 
 struct WindowFactors
 {
@@ -37,5 +41,7 @@ struct WindowFactors
 };
 
 WindowFactors windowFactors(const std::vector<float> &window);
+// The same factors of the window of length n whose first half (makeHalfWindow) is given.
+WindowFactors halfWindowFactors(const std::vector<float> &half, std::size_t n);
 
 } // namespace dmascope::dsp
