@@ -6,10 +6,11 @@
 
 #include "spectrum_columns.h"
 
+#include "plot_export.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QSvgGenerator>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -402,21 +403,13 @@ void SpectrumPlot::paintMarkers(QPainter &p) const
 
 bool SpectrumPlot::exportPng(const QString &path)
 {
-    return grab().toImage().save(path, "PNG");
+    return exportWidgetPng(*this, path);
 }
 
 bool SpectrumPlot::exportSvg(const QString &path)
 {
-    QSvgGenerator gen;
-    gen.setFileName(path);
-    gen.setSize(size());
-    gen.setViewBox(rect());
-    gen.setTitle(QStringLiteral("dmascope spectrum"));
-    QPainter p;
-    if (!p.begin(&gen))
-        return false;
-    paintAll(p);
-    return p.end();
+    return exportWidgetSvg(*this, path, QStringLiteral("dmascope spectrum"),
+                           [this](QPainter &p) { paintAll(p); });
 }
 
 void SpectrumPlot::wheelEvent(QWheelEvent *event)

@@ -2,13 +2,13 @@
 
 #include "dmascope/ui/engineering.h"
 
+#include "plot_export.h"
 #include "span_raster.h"
 
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QSvgGenerator>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -740,21 +740,14 @@ void TimePlot::paintOverlays(QPainter &p) const
 
 bool TimePlot::exportPng(const QString &path)
 {
-    return grab().toImage().save(path, "PNG");
+    return exportWidgetPng(*this, path);
 }
 
 bool TimePlot::exportSvg(const QString &path)
 {
-    QSvgGenerator gen;
-    gen.setFileName(path);
-    gen.setSize(size());
-    gen.setViewBox(rect());
-    gen.setTitle(QStringLiteral("dmascope time plot"));
-    QPainter p;
-    if (!p.begin(&gen))
-        return false;
-    paintAll(p, true); // grid drawn as vectors rather than the cached pixmap
-    return p.end();
+    // The grid is drawn as vectors rather than the cached pixmap.
+    return exportWidgetSvg(*this, path, QStringLiteral("dmascope time plot"),
+                           [this](QPainter &p) { paintAll(p, true); });
 }
 
 TimePlot::Drag TimePlot::cursorHit(QPoint pos) const
