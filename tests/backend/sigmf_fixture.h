@@ -8,11 +8,19 @@
 #include <QString>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace sigmf_fixture {
 
 void writeFile(const QString &path, const QByteArray &bytes);
 QByteArray readFile(const QString &path);
+// The metadata of a dmascope recording of `channels` (16-bit containers, interleaved in that
+// order: their byteOffset is set here) as ri16_le at `rate` from device `device`, with one
+// capture from sample 0.
+dmascope::SigmfMeta iio16Meta(const std::string &device, double rate,
+                              std::vector<dmascope::SigmfIioChannel> channels);
+
 // Writes BASE.sigmf-meta and BASE.sigmf-data; returns BASE.
 QString writeRecording(const QString &base, const dmascope::SigmfMeta &meta,
                        const QByteArray &data);

@@ -16,17 +16,9 @@ namespace {
 // voltage0 (label "vin") raw i, scale 0.5 mV, offset 2; temp0 raw 10 * i, scale 0.1.
 std::shared_ptr<const SigmfRecording> iioRecording(const QTemporaryDir &dir)
 {
-    SigmfMeta m;
-    m.datatype = *SigmfDatatype::parse("ri16_le");
-    m.numChannels = 2;
-    m.sampleRate = 1000;
-    SigmfIioInfo iio;
-    iio.device = "adc";
-    iio.frameBytes = 4;
-    iio.channels = {{"voltage0", "vin", "le:s16/16>>0", 0.5, 2, 0, 0},
-                    {"temp0", "temp0", "le:s16/16>>0", 0.1, 0, 2, 1}};
-    m.iio = iio;
-    m.captures = {{0, 0, "", std::nullopt}};
+    const SigmfMeta m = iio16Meta("adc", 1000,
+                                  {{"voltage0", "vin", "le:s16/16>>0", 0.5, 2, 0, 0},
+                                   {"temp0", "temp0", "le:s16/16>>0", 0.1, 0, 0, 1}});
     QByteArray data;
     for (int i = 0; i < 5; ++i) {
         append<std::int16_t>(data, static_cast<std::int16_t>(i));

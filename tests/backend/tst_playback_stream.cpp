@@ -27,17 +27,11 @@ QString makeRecording(const QTemporaryDir &dir, std::uint64_t frames,
                       std::vector<std::pair<std::uint64_t, std::uint64_t>> captures = {{0, 0}},
                       double rate = 100'000)
 {
-    SigmfMeta m;
-    m.datatype = *SigmfDatatype::parse("ri16_le");
-    m.numChannels = 2;
-    m.sampleRate = rate;
-    SigmfIioInfo iio;
-    iio.device = "iio-sim-adc";
-    iio.frameBytes = 4;
-    iio.channels = {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
-                    {"voltage3", "voltage3", "le:s12/16>>4", 1.0, 0, 2, 3}};
-    iio.sampleCount = frames;
-    m.iio = iio;
+    SigmfMeta m = iio16Meta("iio-sim-adc", rate,
+                            {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
+                             {"voltage3", "voltage3", "le:s12/16>>4", 1.0, 0, 0, 3}});
+    m.iio->sampleCount = frames;
+    m.captures.clear();
     for (const auto &[start, global] : captures)
         m.captures.push_back({start, global, "", std::nullopt});
     QByteArray data(static_cast<qsizetype>(frames * 4), 0);

@@ -23,18 +23,11 @@ const QString kValid = QStringLiteral(DMASCOPE_TEST_DATA_DIR "/sigmf/valid");
 // scale 0.5), `frames` frames whose voltage3 holds the frame index (12-bit, shifted).
 SigmfMeta iioMeta(std::optional<std::uint64_t> sampleCount)
 {
-    SigmfMeta m;
-    m.datatype = *SigmfDatatype::parse("ri16_le");
-    m.numChannels = 2;
-    m.sampleRate = 1000;
-    SigmfIioInfo iio;
-    iio.device = "iio-sim-adc";
-    iio.frameBytes = 4;
-    iio.channels = {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
-                    {"voltage3", "counter", "le:s12/16>>4", 0.5, 2, 2, 3}};
-    iio.sampleCount = sampleCount;
-    m.iio = iio;
-    m.captures = {{0, 0, "", std::nullopt}, {60, 1000, "", std::nullopt}};
+    SigmfMeta m = iio16Meta("iio-sim-adc", 1000,
+                            {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
+                             {"voltage3", "counter", "le:s12/16>>4", 0.5, 2, 0, 3}});
+    m.iio->sampleCount = sampleCount;
+    m.captures.push_back({60, 1000, "", std::nullopt});
     return m;
 }
 

@@ -18,17 +18,9 @@ namespace {
 // voltage0 le:s16/16 = 100 * i; voltage3 le:s12/16>>4 = i - 5 (12 bits), 20 frames at 48 kHz.
 std::shared_ptr<const SigmfRecording> iioRecording(const QTemporaryDir &dir, double rate = 48000)
 {
-    SigmfMeta m;
-    m.datatype = *SigmfDatatype::parse("ri16_le");
-    m.numChannels = 2;
-    m.sampleRate = rate;
-    SigmfIioInfo iio;
-    iio.device = "iio-sim-adc";
-    iio.frameBytes = 4;
-    iio.channels = {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
-                    {"voltage3", "voltage3", "le:s12/16>>4", 1.0, 0, 2, 3}};
-    m.iio = iio;
-    m.captures = {{0, 0, "", std::nullopt}};
+    const SigmfMeta m = iio16Meta("iio-sim-adc", rate,
+                                  {{"voltage0", "voltage0", "le:s16/16>>0", 1.0, 0, 0, 0},
+                                   {"voltage3", "voltage3", "le:s12/16>>4", 1.0, 0, 0, 3}});
     QByteArray data;
     for (int i = 0; i < 20; ++i) {
         append<std::int16_t>(data, static_cast<std::int16_t>(100 * i));

@@ -24,17 +24,9 @@ constexpr int kFrames = 50;
 // voltage0 = 10 * i, voltage1 = -i (le:s16/16, scale 0.5 mV), kFrames frames at 1 kHz.
 QString makeRecording(const QTemporaryDir &dir)
 {
-    SigmfMeta m;
-    m.datatype = *SigmfDatatype::parse("ri16_le");
-    m.numChannels = 2;
-    m.sampleRate = 1000;
-    SigmfIioInfo iio;
-    iio.device = "iio-sim-adc";
-    iio.frameBytes = 4;
-    iio.channels = {{"voltage0", "voltage0", "le:s16/16>>0", 0.5, 0, 0, 0},
-                    {"voltage1", "voltage1", "le:s16/16>>0", 0.5, 0, 2, 1}};
-    m.iio = iio;
-    m.captures = {{0, 0, "", std::nullopt}};
+    const SigmfMeta m = iio16Meta("iio-sim-adc", 1000,
+                                  {{"voltage0", "voltage0", "le:s16/16>>0", 0.5, 0, 0, 0},
+                                   {"voltage1", "voltage1", "le:s16/16>>0", 0.5, 0, 0, 1}});
     QByteArray data;
     for (int i = 0; i < kFrames; ++i) {
         append<std::int16_t>(data, static_cast<std::int16_t>(10 * i));
