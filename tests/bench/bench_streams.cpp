@@ -3,7 +3,8 @@
 //   bench_streams local [SECONDS]   in the QEMU guest: DmabufStream vs FileioStream on iio-sim-adc
 //                                   in throughput mode at 64 KiB / 1 MiB / 4 MiB blocks with 0, 1
 //                                   and 3 consumers, next to the raw DMABUF cycle (no engine)
-//                                   measured in the same run
+//                                   measured in the same run (with 4 DMABUFs, and with as many
+//                                   as the stream's pool, which the streams are compared with)
 //   bench_streams remote [SECONDS]  on the host, with the guest's iiod at $DMASCOPE_IIOD_URI:
 //                                   RemoteStream vs iio_readdev over the same network path
 //
@@ -31,6 +32,7 @@
 #include <string>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using namespace dmascope;
@@ -179,10 +181,15 @@ int benchLocal(double seconds)
         if (only && std::to_string(kib) != only)
             continue;
         const std::size_t bytes = kib * 1024;
-        const Result raw = benchDmabuf(adc, bytes, false, seconds);
-        std::printf("| %zu KiB | raw DMABUF cycle | - | %.0f | 100%% | - | - | %.2f | - | - |\n",
-                    kib, raw.mibPerSec,
-                    raw.mibPerSec > 0 ? raw.processCpu / 100.0 / (raw.mibPerSec / 1024.0) : 0.0);
+        // The raw cycle of `scripts/bench kernel` (4 DMABUFs) and with as many DMABUFs as the
+        // stream's pool: the streams are compared with the latter, the same blocks in flight.
+        const Result raw4 = benchDmabuf(adc, bytes, false, seconds, 4);
+        const Result raw = benchDmabuf(adc, bytes, false, seconds, kPoolBlocks);
+        for (const auto &[blocks, r] : {std::pair{4u, raw4}, std::pair{kPoolBlocks, raw}})
+            std::printf("| %zu KiB | raw DMABUF cycle, %u blocks | - | %.0f | %.0f%% | - | - | %.2f "
+                        "| - | - |\n",
+                        kib, blocks, r.mibPerSec, 100.0 * r.mibPerSec / raw.mibPerSec,
+                        r.mibPerSec > 0 ? r.processCpu / 100.0 / (r.mibPerSec / 1024.0) : 0.0);
         std::fflush(stdout);
         for (const PathPreference path : {PathPreference::Dmabuf, PathPreference::Fileio}) {
             double alone = 0;
