@@ -40,6 +40,7 @@ using namespace guestbench;
 
 namespace {
 constexpr unsigned kPoolBlocks = 8;
+constexpr double kWarmUpSeconds = 0.2; // of a stream, before its rate is measured
 constexpr double kMiB = 1024.0 * 1024.0;
 
 double threadCpuSeconds()
@@ -147,11 +148,16 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     c.samplesPerBlock = blockBytes / kFrameBytes;
     c.blockCount = kPoolBlocks;
     c.path = path;
-    const double cpu0 = processCpuSeconds();
     stream.start(c);
+    // Rate and process CPU are taken between two snapshots of the running stream, as the raw
+    // cycle's measure() does: neither counts allocating, attaching, detaching nor thread starts.
+    std::this_thread::sleep_for(std::chrono::duration<double>(kWarmUpSeconds));
+    const StreamStats s0 = stream.stats();
+    const double cpu0 = processCpuSeconds();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    stream.stop();
+    const StreamStats s1 = stream.stats();
     const double cpu = processCpuSeconds() - cpu0;
+    stream.stop();
     double consumerCpu = 0;
     for (auto &t : threads)
         consumerCpu += t->join();
@@ -159,11 +165,14 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     if (s.state == StreamState::Failed)
         throw std::runtime_error("the stream failed: " + s.error);
     Point p;
-    const double gib = double(s.bytes) / (kMiB * 1024.0);
-    p.mibPerSec = double(s.bytes) / kMiB / s.seconds;
+    const double bytes = double(s1.bytes - s0.bytes);
+    const double gib = bytes / (kMiB * 1024.0);
+    p.mibPerSec = bytes / kMiB / (s1.seconds - s0.seconds);
     p.overruns = s.overruns;
     p.processCpuPerGiB = gib > 0 ? cpu / gib : 0;
-    p.consumerCpuPerGiB = gib > 0 ? consumerCpu / gib : 0;
+    // The consumer threads' CPU covers the whole run: per GiB of the whole run.
+    const double allGib = double(s.bytes) / (kMiB * 1024.0);
+    p.consumerCpuPerGiB = allGib > 0 ? consumerCpu / allGib : 0;
     p.stampErrors = stampErrors.load();
     p.path = s.path;
     return p;
