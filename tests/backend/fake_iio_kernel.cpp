@@ -131,6 +131,7 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
         return 0;
     }
     if (req == SYNC_IOC_FILE_INFO) {
+        ++K::fenceStatusCalls;
         auto *info = static_cast<sync_file_info *>(arg);
         std::memset(info, 0, sizeof *info);
         // Signalled: 1 = success, < 0 = the error the transfer ended with.
@@ -169,6 +170,7 @@ void FakeIioKernel::reset()
     enqueueCalls = 0;
     syncCalls = 0;
     fencesExported = 0;
+    fenceStatusCalls = 0;
 }
 
 dmascope::sys::Table FakeIioKernel::table()

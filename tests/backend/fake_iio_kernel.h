@@ -38,6 +38,7 @@ struct FakeIioKernel
     static inline std::atomic<int> enqueueCalls{0};
     static inline std::atomic<int> syncCalls{0};
     static inline std::atomic<int> fencesExported{0};
+    static inline std::atomic<int> fenceStatusCalls{0}; // SYNC_IOC_FILE_INFO
     static inline std::atomic<int> inputEnqueues{0};  // on an input buffer fd
     static inline std::atomic<int> outputEnqueues{0}; // on an output buffer fd
     // ATTACH calls that came after an ENQUEUE on the same direction's buffer: on 6.12 they

@@ -217,6 +217,28 @@ private slots:
         QCOMPARE(s.discontinuities, std::uint64_t{1});
     }
 
+    void aSignalledFenceIsAskedItsStatusOnce()
+    {
+        // With the driver's loss counter the stream looks at the newest transfer before each
+        // ENQUEUE (is the device idle?) and at the oldest before delivering it. The fake
+        // signals every fence at once: each transfer's status is then known from the first
+        // look, and a second SYNC_IOC_FILE_INFO would be a system call per block for nothing.
+        FakeSysfs sysfs;
+        sysfs.put("iio:device0/dropped_samples", "0\n");
+        FakeKernelScope kernel;
+        DmabufStream stream("fake-adc", sysfs.options());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
+        stream.start(config());
+        for (int n = 0; n < 200; ++n)
+            QVERIFY(sub->pop(5000));
+        stream.stop();
+        QVERIFY(FakeIioKernel::fencesExported.load() >= 200);
+        QVERIFY2(FakeIioKernel::fenceStatusCalls.load() <= FakeIioKernel::fencesExported.load(),
+                 qPrintable(QString("%1 status calls for %2 transfers")
+                                .arg(FakeIioKernel::fenceStatusCalls.load())
+                                .arg(FakeIioKernel::fencesExported.load())));
+    }
+
     void unpluggedDeviceEndsTheStreamWithEnodev()
     {
         FakeSysfs sysfs;

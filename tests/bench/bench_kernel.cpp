@@ -20,7 +20,7 @@ int main(int argc, char **argv)
         std::printf("|---|---|---|---|---|---|---|\n");
         for (const std::size_t kib : {64u, 1024u, 4096u}) {
             for (const bool readAll : {false, true}) {
-                const Result d = benchDmabuf(adc, kib * 1024, readAll, seconds);
+                const Result d = benchDmabuf(adc, kib * 1024, readAll, seconds, 4);
                 const Result f = benchRead(adc, kib * 1024, readAll, seconds);
                 std::printf("| %zu KiB | %s | %.0f | %.0f | %.2fx | %.0f / %.0f | %.0f / %.0f |\n",
                             kib, readAll ? "read every byte" : "fetch only", d.mibPerSec,

@@ -3,7 +3,8 @@
 //   bench_streams local [SECONDS]   in the QEMU guest: DmabufStream vs FileioStream on iio-sim-adc
 //                                   in throughput mode at 64 KiB / 1 MiB / 4 MiB blocks with 0, 1
 //                                   and 3 consumers, next to the raw DMABUF cycle (no engine)
-//                                   measured in the same run
+//                                   measured in the same run (with 4 DMABUFs, and with as many
+//                                   as the stream's pool, which the streams are compared with)
 //   bench_streams remote [SECONDS]  on the host, with the guest's iiod at $DMASCOPE_IIOD_URI:
 //                                   RemoteStream vs iio_readdev over the same network path
 //
@@ -31,6 +32,7 @@
 #include <string>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using namespace dmascope;
@@ -38,6 +40,7 @@ using namespace guestbench;
 
 namespace {
 constexpr unsigned kPoolBlocks = 8;
+constexpr double kWarmUpSeconds = 0.2; // of a stream, before its rate is measured
 constexpr double kMiB = 1024.0 * 1024.0;
 
 double threadCpuSeconds()
@@ -145,11 +148,16 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     c.samplesPerBlock = blockBytes / kFrameBytes;
     c.blockCount = kPoolBlocks;
     c.path = path;
-    const double cpu0 = processCpuSeconds();
     stream.start(c);
+    // Rate and process CPU are taken between two snapshots of the running stream, as the raw
+    // cycle's measure() does: neither counts allocating, attaching, detaching nor thread starts.
+    std::this_thread::sleep_for(std::chrono::duration<double>(kWarmUpSeconds));
+    const StreamStats s0 = stream.stats();
+    const double cpu0 = processCpuSeconds();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    stream.stop();
+    const StreamStats s1 = stream.stats();
     const double cpu = processCpuSeconds() - cpu0;
+    stream.stop();
     double consumerCpu = 0;
     for (auto &t : threads)
         consumerCpu += t->join();
@@ -157,11 +165,14 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     if (s.state == StreamState::Failed)
         throw std::runtime_error("the stream failed: " + s.error);
     Point p;
-    const double gib = double(s.bytes) / (kMiB * 1024.0);
-    p.mibPerSec = double(s.bytes) / kMiB / s.seconds;
+    const double bytes = double(s1.bytes - s0.bytes);
+    const double gib = bytes / (kMiB * 1024.0);
+    p.mibPerSec = bytes / kMiB / (s1.seconds - s0.seconds);
     p.overruns = s.overruns;
     p.processCpuPerGiB = gib > 0 ? cpu / gib : 0;
-    p.consumerCpuPerGiB = gib > 0 ? consumerCpu / gib : 0;
+    // The consumer threads' CPU covers the whole run: per GiB of the whole run.
+    const double allGib = double(s.bytes) / (kMiB * 1024.0);
+    p.consumerCpuPerGiB = allGib > 0 ? consumerCpu / allGib : 0;
     p.stampErrors = stampErrors.load();
     p.path = s.path;
     return p;
@@ -179,10 +190,15 @@ int benchLocal(double seconds)
         if (only && std::to_string(kib) != only)
             continue;
         const std::size_t bytes = kib * 1024;
-        const Result raw = benchDmabuf(adc, bytes, false, seconds);
-        std::printf("| %zu KiB | raw DMABUF cycle | - | %.0f | 100%% | - | - | %.2f | - | - |\n",
-                    kib, raw.mibPerSec,
-                    raw.mibPerSec > 0 ? raw.processCpu / 100.0 / (raw.mibPerSec / 1024.0) : 0.0);
+        // The raw cycle of `scripts/bench kernel` (4 DMABUFs) and with as many DMABUFs as the
+        // stream's pool: the streams are compared with the latter, the same blocks in flight.
+        const Result raw4 = benchDmabuf(adc, bytes, false, seconds, 4);
+        const Result raw = benchDmabuf(adc, bytes, false, seconds, kPoolBlocks);
+        for (const auto &[blocks, r] : {std::pair{4u, raw4}, std::pair{kPoolBlocks, raw}})
+            std::printf("| %zu KiB | raw DMABUF cycle, %u blocks | - | %.0f | %.0f%% | - | - | %.2f "
+                        "| - | - |\n",
+                        kib, blocks, r.mibPerSec, 100.0 * r.mibPerSec / raw.mibPerSec,
+                        r.mibPerSec > 0 ? r.processCpu / 100.0 / (r.mibPerSec / 1024.0) : 0.0);
         std::fflush(stdout);
         for (const PathPreference path : {PathPreference::Dmabuf, PathPreference::Fileio}) {
             double alone = 0;

@@ -16,10 +16,6 @@ using namespace dmascope;
 
 namespace guestbench {
 
-namespace {
-constexpr int kBlocks = 4;
-} // namespace
-
 unsigned long long machineBusyTicks()
 {
     std::ifstream stat("/proc/stat");
@@ -72,26 +68,27 @@ void prepareAdc(const IioSysfsDevice &adc, std::size_t blockBytes, std::size_t l
 }
 
 Result benchDmabuf(const IioSysfsDevice &adc, std::size_t blockBytes, bool readAll,
-                   double seconds)
+                   double seconds, unsigned blockCount)
 {
-    prepareAdc(adc, blockBytes, kBlocks);
+    prepareAdc(adc, blockBytes, 4);
     DmaHeapAllocator heap;
     IioBufferHandle buffer(adc.devNode(), 0);
     std::vector<MappedDmabuf> blocks;
-    for (int i = 0; i < kBlocks; ++i) {
+    std::deque<unsigned> queued;
+    for (unsigned i = 0; i < blockCount; ++i) {
         blocks.emplace_back(heap.allocate(blockBytes), blockBytes);
         buffer.attach(blocks.back().fd());
+        queued.push_back(i);
     }
     // Only after every attach: in 6.12's buffer-dma an ATTACH drops blocks already queued.
     for (auto &b : blocks)
         if (buffer.enqueue(b.fd(), blockBytes) != 0)
             throw std::runtime_error("enqueue failed");
     adc.setBufferEnabled(0, true);
-    std::deque<int> queued = {0, 1, 2, 3};
     const Result r = measure(seconds, blockBytes, [&] {
-        const int i = queued.front();
+        const unsigned i = queued.front();
         queued.pop_front();
-        MappedDmabuf &b = blocks[std::size_t(i)];
+        MappedDmabuf &b = blocks[i];
         // POLLIN on an input DMABUF: the transfer's write fence has signalled.
         if (waitFd(b.fd(), POLLIN, 5000, -1) != 1)
             throw std::runtime_error("timed out waiting for a block");

@@ -53,9 +53,10 @@ Result measure(double seconds, std::size_t blockBytes, Step step)
 // read() path splits the length into two blocks; DMABUF ignores it).
 void prepareAdc(const dmascope::IioSysfsDevice &adc, std::size_t blockBytes,
                 std::size_t lengthBlocks);
-// 4 DMABUFs from the system heap cycled through ENQUEUE / POLLIN / SYNC, with no stream engine.
+// `blockCount` DMABUFs from the system heap cycled through ENQUEUE / POLLIN / SYNC, with no
+// stream engine.
 Result benchDmabuf(const dmascope::IioSysfsDevice &adc, std::size_t blockBytes, bool readAll,
-                   double seconds);
+                   double seconds, unsigned blockCount);
 // read() of whole blocks into one buffer.
 Result benchRead(const dmascope::IioSysfsDevice &adc, std::size_t blockBytes, bool readAll,
                  double seconds);

@@ -83,26 +83,27 @@ int TransferQueue::enqueue(unsigned index, int fd, std::size_t bytes, bool cycli
     TransferFence fence = TransferFence::exportFrom(fd, access_, &err);
     if (!fence.valid())
         return err;
-    ring_[(head_ + count_++) % ring_.size()] = {index, std::move(fence), 0};
+    ring_[(head_ + count_++) % ring_.size()] = {index, std::move(fence), 0, 1};
     return 0;
 }
 
-bool TransferQueue::idle() const noexcept
+int TransferQueue::statusOf(Transfer &t) noexcept
 {
-    return newestStatus() != 1 || count_ == 0;
+    if (t.status == 1)
+        t.status = t.fence.status();
+    return t.status;
 }
 
-int TransferQueue::newestStatus() const noexcept
+bool TransferQueue::idle() noexcept
 {
-    return count_ ? ring_[(head_ + count_ - 1) % ring_.size()].fence.status() : 1;
+    return count_ == 0 || statusOf(newest()) != 1;
 }
+
+int TransferQueue::newestStatus() noexcept { return count_ ? statusOf(newest()) : 1; }
 
 int TransferQueue::headFd() const noexcept { return count_ ? ring_[head_].fence.fd() : -1; }
 
-int TransferQueue::headStatus() const noexcept
-{
-    return count_ ? ring_[head_].fence.status() : 1;
-}
+int TransferQueue::headStatus() noexcept { return count_ ? statusOf(ring_[head_]) : 1; }
 
 unsigned TransferQueue::pop() noexcept
 {
@@ -116,7 +117,7 @@ unsigned TransferQueue::pop() noexcept
 void TransferQueue::setLostBeforeNewest(std::uint64_t samples) noexcept
 {
     if (count_)
-        ring_[(head_ + count_ - 1) % ring_.size()].lostBefore += samples;
+        newest().lostBefore += samples;
 }
 
 std::uint64_t TransferQueue::headLostBefore() const noexcept

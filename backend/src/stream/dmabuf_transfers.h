@@ -56,7 +56,9 @@ std::shared_ptr<DmabufSet> allocateAttached(DmabufAllocator &allocator, std::siz
 
 // The transfers queued on one IIO buffer, oldest first (the device completes them in order),
 // each with the sync_file exported right after its ENQUEUE: the only place a transfer's error
-// (e.g. -EINTR at disable) shows. Stream thread only.
+// (e.g. -EINTR at disable) shows. A fence's status is asked of the kernel (one ioctl) only
+// until it is seen signalled: after that it never changes, so the queue keeps it. Stream thread
+// only.
 class TransferQueue
 {
 public:
@@ -69,18 +71,18 @@ public:
     bool empty() const noexcept { return count_ == 0; }
     // The newest transfer's fence has signalled (or nothing is queued): the device has nothing
     // left to work on, so an input device is dropping samples from now on.
-    bool idle() const noexcept;
+    bool idle() noexcept;
     // The oldest transfer's fence, for poll(); -1 when empty.
     int headFd() const noexcept;
     // The oldest transfer's status: 1 while in flight, 0 done, < 0 the error it ended with.
-    int headStatus() const noexcept;
+    int headStatus() noexcept;
     // Removes the oldest transfer (after it signalled); returns its buffer index.
     unsigned pop() noexcept;
     // Samples a driver dropped before the newest transfer (see DriverLossCounter).
     void setLostBeforeNewest(std::uint64_t samples) noexcept;
     std::uint64_t headLostBefore() const noexcept;
     // The newest transfer's status (1 while in flight); 1 when empty.
-    int newestStatus() const noexcept;
+    int newestStatus() noexcept;
     // Forgets every transfer (after the buffer was disabled).
     void clear() noexcept;
 
@@ -90,7 +92,10 @@ private:
         unsigned index = 0;
         TransferFence fence;
         std::uint64_t lostBefore = 0;
+        int status = 1; // as last seen: 1 until the fence signalled, then final
     };
+    static int statusOf(Transfer &t) noexcept;
+    Transfer &newest() noexcept { return ring_[(head_ + count_ - 1) % ring_.size()]; }
     IioBufferHandle &handle_;
     CpuAccess access_;
     std::vector<Transfer> ring_;
