@@ -90,6 +90,19 @@ private slots:
         QCOMPARE(QString::fromStdString(t->toString()), text);
     }
 
+    // Found by fuzz_sigmf_meta: "ri8_be" read as big-endian was written back as "ri8", so a
+    // recording's datatype changed on the way through toJson().
+    void aByteOrderOnEightBitTypesMeansNothing()
+    {
+        const auto be = SigmfDatatype::parse("ri8_be");
+        const auto le = SigmfDatatype::parse("cu8_le");
+        QVERIFY(be && le);
+        QCOMPARE(*be, *SigmfDatatype::parse("ri8"));
+        QCOMPARE(*le, *SigmfDatatype::parse("cu8"));
+        QCOMPARE(be->toString(), std::string("ri8"));
+        QCOMPARE(*SigmfDatatype::parse(be->toString()), *be);
+    }
+
     void datatypeErrors_data()
     {
         QTest::addColumn<QString>("text");
@@ -98,6 +111,8 @@ private slots:
         QTest::newRow("x") << "xi16_le" << "\"xi16_le\" must start with c (complex) or r (real)";
         QTest::newRow("kind") << "rq16_le"
                               << "\"rq16_le\" must name f (float), i (signed) or u (unsigned) after r";
+        QTest::newRow("leading zero") << "ri08_be"
+                                      << "\"ri08_be\" has no SigMF sample size (f32, f64, i8, i16, i32, u8, u16, u32)";
         QTest::newRow("i64") << "ri64_le"
                              << "\"ri64_le\" has no SigMF sample size (f32, f64, i8, i16, i32, u8, u16, u32)";
         QTest::newRow("f16") << "rf16_le"

@@ -338,14 +338,17 @@ std::optional<SigmfDatatype> SigmfDatatype::parse(std::string_view text, std::st
     unsigned bits = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && bits < 1000)
         bits = bits * 10 + static_cast<unsigned>(text[pos++] - '0');
-    const bool validBits = t.isFloat ? (bits == 32 || bits == 64)
-                                     : (bits == 8 || bits == 16 || bits == 32);
+    // The size is written exactly as SigMF spells it: "i8", never "i08".
+    const bool validBits = text[2] != '0' && (t.isFloat ? (bits == 32 || bits == 64)
+                                                        : (bits == 8 || bits == 16 || bits == 32));
     if (!validBits)
         return bad(quoted + " has no SigMF sample size (f32, f64, i8, i16, i32, u8, u16, u32)");
     t.bits = bits;
     const std::string_view suffix = text.substr(pos);
     if (suffix == "_le" || suffix == "_be") {
-        t.bigEndian = suffix == "_be";
+        // SigMF allows a byte order on 8-bit types too, where it means nothing: "ri8_be" is
+        // "ri8" (and is written back as such).
+        t.bigEndian = suffix == "_be" && bits > 8;
     } else if (suffix.empty()) {
         if (bits > 8)
             return bad(quoted + " lacks the byte order (_le or _be)");
