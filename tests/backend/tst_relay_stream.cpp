@@ -195,43 +195,37 @@ private slots:
         QCOMPARE(sysfs.get("iio:device1/buffer0/enable"), QByteArray("0"));
     }
 
+    // An ENQUEUE refused with ENODEV, or with any error while the driver tears down (iio_sim's
+    // DAC says EINVAL once its scan is gone): either way the device is gone.
+    void aDeviceGoneAtEnqueueEndsTheRelay_data()
+    {
+        QTest::addColumn<int>("enqueueErrno");
+        QTest::addColumn<bool>("removeOutput");
+        QTest::newRow("ENODEV") << ENODEV << false;
+        QTest::newRow("EINVAL during removal") << EINVAL << true;
+    }
     void aDeviceGoneAtEnqueueEndsTheRelay()
     {
+        QFETCH(int, enqueueErrno);
+        QFETCH(bool, removeOutput);
         FakeSysfs sysfs;
         FakeKernelScope kernel;
         RelayStream relay("fake-adc", "fake-dac", sysfs.options());
         auto sub = relay.subscribe(SubscriptionKind::Lossless, 64);
         relay.start(config());
         QVERIFY(popBlocks(*sub, 5));
-        FakeIioKernel::enqueueErrno = ENODEV;
-        while (sub->pop(5000)) {
-        }
-        QTRY_COMPARE(relay.state(), StreamState::Failed);
-        const std::string error = relay.stats().error;
-        QVERIFY2(contains(error, describeErrno(ENODEV)), error.c_str());
-        QCOMPARE(sub->endReason(), error);
-        relay.stop();
-        QCOMPARE(FakeIioKernel::detachCalls.load(), FakeIioKernel::attachCalls.load());
-    }
-
-    // While a driver tears down, its buffers may refuse ENQUEUE with any error (iio_sim's
-    // DAC says EINVAL once its scan is gone): with the device gone that is a removal.
-    void anEnqueueRefusedDuringRemovalEndsTheRelayWithEnodev()
-    {
-        FakeSysfs sysfs;
-        FakeKernelScope kernel;
-        RelayStream relay("fake-adc", "fake-dac", sysfs.options());
-        auto sub = relay.subscribe(SubscriptionKind::Lossless, 64);
-        relay.start(config());
-        QVERIFY(popBlocks(*sub, 5));
-        sysfs.remove("iio:device1");
-        FakeIioKernel::enqueueErrno = EINVAL;
+        if (removeOutput)
+            sysfs.remove("iio:device1");
+        FakeIioKernel::enqueueErrno = enqueueErrno;
         while (sub->pop(5000)) {
         }
         QTRY_COMPARE(relay.state(), StreamState::Failed);
         const std::string error = relay.stats().error;
         QVERIFY2(contains(error, describeErrno(ENODEV)), error.c_str());
         QVERIFY2(contains(error, "removed"), error.c_str());
+        QCOMPARE(sub->endReason(), error);
+        relay.stop();
+        QCOMPARE(FakeIioKernel::detachCalls.load(), FakeIioKernel::attachCalls.load());
     }
 
     void anOutputThatVanishedEndsTheRelay()
