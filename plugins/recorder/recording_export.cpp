@@ -19,22 +19,15 @@ QString runExport(const ExportRequest &request)
     const ExportRange range{request.firstFrame, request.frameCount};
     const std::string out = request.outPath.toStdString();
     ExportResult result;
-    switch (request.format) {
-    case ExportFormat::WavPcm16:
-        result = exportWav(*recording, out, WavFormat::Pcm16, range, request.channels);
-        break;
-    case ExportFormat::WavPcm32:
-        result = exportWav(*recording, out, WavFormat::Pcm32, range, request.channels);
-        break;
-    case ExportFormat::WavFloat32:
-        result = exportWav(*recording, out, WavFormat::Float32, range, request.channels);
-        break;
-    case ExportFormat::Csv: {
+    if (request.format == ExportFormat::Csv) {
         CsvOptions options;
         options.channels = request.channels;
         result = exportCsv(*recording, out, range, options);
-        break;
-    }
+    } else {
+        const WavFormat wav = request.format == ExportFormat::WavPcm16   ? WavFormat::Pcm16
+                              : request.format == ExportFormat::WavPcm32 ? WavFormat::Pcm32
+                                                                         : WavFormat::Float32;
+        result = exportWav(*recording, out, wav, range, request.channels);
     }
     QString summary = QStringLiteral("Exported %1 samples (%2 bytes) to %3")
                           .arg(result.frames)
