@@ -1,5 +1,7 @@
 #include "dmascope/dsp/spectrum_engine.h"
 
+#include "simd_clones.h"
+
 #include <fftw3.h>
 
 #include <algorithm>
@@ -147,7 +149,7 @@ std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n
     return feedWith(n, Copy{re});
 }
 
-void multiplyWindow(float *__restrict dst, const float *__restrict src, std::size_t count,
+DMASCOPE_SIMD_CLONES void multiplyWindow(float *__restrict dst, const float *__restrict src, std::size_t count,
                     WindowRun w) noexcept
 {
     const float *__restrict c = w.at;
@@ -160,7 +162,7 @@ void multiplyWindow(float *__restrict dst, const float *__restrict src, std::siz
     }
 }
 
-void multiplyWindowComplex(float *__restrict dst, const float *__restrict src, std::size_t count,
+DMASCOPE_SIMD_CLONES void multiplyWindowComplex(float *__restrict dst, const float *__restrict src, std::size_t count,
                            WindowRun w) noexcept
 {
     const float *__restrict c = w.at;
@@ -225,7 +227,7 @@ namespace {
 // Applies `update(bin, |X|^2)` to every output bin in output order (complex spectra reordered so
 // bin 0 is -fs/2): one pass over FFTW's output, no intermediate spectrum.
 template <typename Update>
-void forEachPower(const float *x, std::size_t n, bool complexInput, Update &&update)
+DMASCOPE_SIMD_CLONES void forEachPower(const float *x, std::size_t n, bool complexInput, Update &&update)
 {
     if (!complexInput) {
         for (std::size_t i = 0; i < n / 2 + 1; ++i)

@@ -1,6 +1,7 @@
 #include "dmascope/dsp/spectrum_feed.h"
 
 #include "decode.h"
+#include "simd_clones.h"
 
 #include <algorithm>
 #include <bit>
@@ -27,7 +28,7 @@ ChannelLayout checked(const ScanLayout &layout, std::size_t index)
 // raw * scale + offset * scale in float, then times the window). The window is read forwards:
 // GCC 12 does not vectorise a strided gather together with a reversed load.
 template <typename U, bool Signed, bool Swap>
-void convertWindowed(const std::byte *p, std::size_t stride, detail::Shifts s, float scale,
+DMASCOPE_SIMD_CLONES void convertWindowed(const std::byte *p, std::size_t stride, detail::Shifts s, float scale,
                      float bias, const float *__restrict w, std::size_t count,
                      float *__restrict out) noexcept
 {
@@ -43,7 +44,7 @@ void convertWindowed(const std::byte *p, std::size_t stride, detail::Shifts s, f
 // instead of one insert per sample. `left`/`right` move the field to the word's top bit and back
 // down, as the general decoder does within the sample's own container; the values are the same.
 template <std::size_t Words, bool Signed>
-void convertWindowedWords(const std::byte *p, unsigned left, unsigned right, float scale,
+DMASCOPE_SIMD_CLONES void convertWindowedWords(const std::byte *p, unsigned left, unsigned right, float scale,
                           float bias, const float *__restrict w, std::size_t count,
                           float *__restrict out) noexcept
 {
