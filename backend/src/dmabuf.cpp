@@ -205,4 +205,15 @@ std::int64_t TransferFence::signalTimeNs() const noexcept
     return latest;
 }
 
+bool dmabufTransfersDone(int dmabufFd, CpuAccess access) noexcept
+{
+    pollfd p{dmabufFd, static_cast<short>(access == CpuAccess::Read ? POLLIN : POLLOUT), 0};
+    for (;;) {
+        const int n = sys::poll(&p, 1, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n == 1 && (p.revents & (POLLIN | POLLOUT)) && !(p.revents & (POLLERR | POLLNVAL));
+    }
+}
+
 } // namespace dmascope

@@ -1,6 +1,7 @@
 #include "dmascope/syscalls.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@ const Table kReal = {
     [](int fd, off_t length) { return ::ftruncate(fd, length); },
     [](int fd, int cmd, int arg) { return ::fcntl(fd, cmd, arg); },
     [](int fd, const void *buf, std::size_t count) { return ::write(fd, buf, count); },
+    [](pollfd *fds, nfds_t count, int timeoutMs) { return ::poll(fds, count, timeoutMs); },
 };
 
 Table &current()

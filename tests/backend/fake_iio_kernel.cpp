@@ -28,6 +28,7 @@ std::atomic<int> fenceStatus[kMaxFd];
 // Which open fds are /dev/iio:device1 (the DAC) and which buffer fds are output buffers.
 std::atomic<bool> dacDeviceFd[kMaxFd];
 std::atomic<bool> outputBufferFd[kMaxFd];
+std::atomic<bool> dmabufFd[kMaxFd]; // fds handed out as DMABUFs (memfds)
 // Direction of the last ENQUEUE: the fence exported right after it belongs to that transfer.
 std::atomic<bool> lastEnqueueWasOutput{false};
 std::atomic<int> inputTransfers{0}, outputTransfers{0};
@@ -107,11 +108,14 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
         if (mfd < 0 || ::ftruncate(mfd, static_cast<off_t>(data->len)) < 0)
             return -1;
         data->fd = static_cast<__u32>(mfd);
+        setFlag(dmabufFd, mfd, true);
         return 0;
     }
     if (req == UDMABUF_CREATE) {
         const auto *create = static_cast<const udmabuf_create *>(arg);
-        return ::fcntl(static_cast<int>(create->memfd), F_DUPFD_CLOEXEC, 0);
+        const int dup = ::fcntl(static_cast<int>(create->memfd), F_DUPFD_CLOEXEC, 0);
+        setFlag(dmabufFd, dup, true);
+        return dup;
     }
     if (req == DMA_BUF_IOCTL_EXPORT_SYNC_FILE) {
         // A signalled "sync_file": an eventfd that is readable.
@@ -144,6 +148,21 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     }
     return dmascope::sys::realTable().ioctl(fd, req, arg);
 }
+// A poll() of DMABUFs alone answers at once what transfersDoneAtEnqueue says (the streams only
+// ask without waiting); anything else is the real poll().
+int fakePoll(pollfd *fds, nfds_t count, int timeoutMs)
+{
+    bool dmabufs = count > 0;
+    for (nfds_t i = 0; i < count; ++i)
+        dmabufs = dmabufs && flag(dmabufFd, fds[i].fd);
+    if (!dmabufs)
+        return ::poll(fds, count, timeoutMs);
+    ++FakeIioKernel::dmabufPolls;
+    const bool done = FakeIioKernel::transfersDoneAtEnqueue;
+    for (nfds_t i = 0; i < count; ++i)
+        fds[i].revents = done ? short(fds[i].events & (POLLIN | POLLOUT)) : short(0);
+    return done ? int(count) : 0;
+}
 } // namespace
 
 void FakeIioKernel::reset()
@@ -155,6 +174,10 @@ void FakeIioKernel::reset()
     failEveryOtherInputTransfer = false;
     failEveryOtherOutputTransfer = false;
     fencesNeverSignal = false;
+    transfersDoneAtEnqueue = false;
+    dmabufPolls = 0;
+    for (auto &isDmabuf : dmabufFd)
+        isDmabuf = false;
     enqueueErrno = 0;
     inputEnqueues = 0;
     outputEnqueues = 0;
@@ -178,6 +201,7 @@ dmascope::sys::Table FakeIioKernel::table()
     dmascope::sys::Table t = dmascope::sys::realTable();
     t.open = &fakeOpen;
     t.ioctl = &fakeIoctl;
+    t.poll = &fakePoll;
     return t;
 }
 

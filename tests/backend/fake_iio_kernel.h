@@ -29,6 +29,10 @@ struct FakeIioKernel
     static inline bool failEveryOtherInputTransfer = false;  // -EINTR for odd input transfers
     static inline bool failEveryOtherOutputTransfer = false; // -EINTR for odd output transfers
     static inline bool fencesNeverSignal = false; // transfers stay in flight (an orphaned fd)
+    // A poll() of a DMABUF finds its transfers done (a device that completes a transfer inside
+    // the ENQUEUE, as iio_sim's throughput mode); otherwise they are in flight until the fence
+    // exported after the ENQUEUE says otherwise.
+    static inline bool transfersDoneAtEnqueue = false;
     static inline std::atomic<int> enqueueErrno{0}; // ENQUEUE fails with it (set mid-run too)
     static inline std::atomic<unsigned> lastEnqueueFlags{0};
     static inline std::atomic<unsigned long long> lastEnqueueBytes{0};
@@ -39,6 +43,7 @@ struct FakeIioKernel
     static inline std::atomic<int> syncCalls{0};
     static inline std::atomic<int> fencesExported{0};
     static inline std::atomic<int> fenceStatusCalls{0}; // SYNC_IOC_FILE_INFO
+    static inline std::atomic<int> dmabufPolls{0};
     static inline std::atomic<int> inputEnqueues{0};  // on an input buffer fd
     static inline std::atomic<int> outputEnqueues{0}; // on an output buffer fd
     // ATTACH calls that came after an ENQUEUE on the same direction's buffer: on 6.12 they

@@ -187,11 +187,22 @@ private slots:
         QVERIFY(s.lostSamples >= 20 * 256);
     }
 
+    void samplesTheDriverDroppedAreAGap_data()
+    {
+        QTest::addColumn<bool>("doneAtEnqueue");
+        QTest::newRow("transfers done after the export") << false;
+        // iio_sim's throughput mode: the stream sees them done with a poll(), exports no
+        // fence (the kernel would give the stub) and reads the counter once per ENQUEUE.
+        QTest::newRow("transfers done inside the ENQUEUE") << true;
+    }
+
     void samplesTheDriverDroppedAreAGap()
     {
+        QFETCH(bool, doneAtEnqueue);
         FakeSysfs sysfs;
         sysfs.put("iio:device0/dropped_samples", "0\n");
         FakeKernelScope kernel;
+        FakeIioKernel::transfersDoneAtEnqueue = doneAtEnqueue;
         DmabufStream stream("fake-adc", sysfs.options());
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
         stream.start(config());
@@ -215,6 +226,13 @@ private slots:
         QCOMPARE(s.lostSamples, std::uint64_t{500});
         QCOMPARE(s.sourceOverruns, std::uint64_t{1});
         QCOMPARE(s.discontinuities, std::uint64_t{1});
+        QVERIFY(FakeIioKernel::dmabufPolls.load() > 0);
+        if (doneAtEnqueue) {
+            QCOMPARE(FakeIioKernel::fencesExported.load(), 0);
+            QCOMPARE(FakeIioKernel::fenceStatusCalls.load(), 0);
+        } else {
+            QVERIFY(FakeIioKernel::fencesExported.load() >= FakeIioKernel::enqueueCalls.load());
+        }
     }
 
     void aSignalledFenceIsAskedItsStatusOnce()

@@ -110,8 +110,16 @@ private:
     int error_;
 };
 
+// Whether every transfer on the DMABUF that a CPU `access` waits for has completed (Read: the
+// device's writes; Write: all its access), asked with a poll() that does not wait. False when it
+// cannot tell. Says nothing about success: only an exported fence (below) does, and only while
+// it has not signalled.
+bool dmabufTransfersDone(int dmabufFd, CpuAccess access) noexcept;
+
 // A sync_file exported from a DMABUF right after ENQUEUE: it tells whether the transfer behind
-// the DMABUF's current fence failed (poll/SYNC on the DMABUF do not).
+// the DMABUF's current fence failed (poll/SYNC on the DMABUF do not). The kernel exports only
+// fences that have not signalled yet: for a transfer that completed before the export it gives
+// an always-successful stub, whatever the outcome.
 class TransferFence
 {
 public:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <poll.h>
 #include <sys/types.h>
 
 namespace dmascope::sys {
@@ -16,6 +17,7 @@ struct Table
     int (*ftruncate)(int fd, off_t length);
     int (*fcntl)(int fd, int cmd, int arg);
     ssize_t (*write)(int fd, const void *buf, std::size_t count); // recordings (ENOSPC tests)
+    int (*poll)(pollfd *fds, nfds_t count, int timeoutMs); // DMABUF transfer state (fake devices)
 };
 
 // The table in use (the real system calls unless a test swapped it).
@@ -43,6 +45,10 @@ inline int ioctl(int fd, unsigned long request, void *arg) { return table().ioct
 inline ssize_t write(int fd, const void *buf, std::size_t count)
 {
     return table().write(fd, buf, count);
+}
+inline int poll(pollfd *fds, nfds_t count, int timeoutMs)
+{
+    return table().poll(fds, count, timeoutMs);
 }
 
 } // namespace dmascope::sys

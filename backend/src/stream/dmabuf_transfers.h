@@ -57,8 +57,9 @@ std::shared_ptr<DmabufSet> allocateAttached(DmabufAllocator &allocator, std::siz
 // The transfers queued on one IIO buffer, oldest first (the device completes them in order),
 // each with the sync_file exported right after its ENQUEUE: the only place a transfer's error
 // (e.g. -EINTR at disable) shows. A fence's status is asked of the kernel (one ioctl) only
-// until it is seen signalled: after that it never changes, so the queue keeps it. Stream thread
-// only.
+// until it is seen signalled: after that it never changes, so the queue keeps it. A transfer
+// queued on an idle device that completed inside its ENQUEUE has no fence (the kernel would
+// export the stub) and is done. Stream thread only.
 class TransferQueue
 {
 public:
@@ -83,6 +84,8 @@ public:
     std::uint64_t headLostBefore() const noexcept;
     // The newest transfer's status (1 while in flight); 1 when empty.
     int newestStatus() noexcept;
+    // The newest transfer was seen done (no system call): false when empty or not yet seen.
+    bool newestKnownDone() const noexcept { return count_ && newest().status != 1; }
     // Forgets every transfer (after the buffer was disabled).
     void clear() noexcept;
 
@@ -96,6 +99,7 @@ private:
     };
     static int statusOf(Transfer &t) noexcept;
     Transfer &newest() noexcept { return ring_[(head_ + count_ - 1) % ring_.size()]; }
+    const Transfer &newest() const noexcept { return ring_[(head_ + count_ - 1) % ring_.size()]; }
     IioBufferHandle &handle_;
     CpuAccess access_;
     std::vector<Transfer> ring_;
@@ -120,7 +124,8 @@ public:
     // TransferQueue::enqueue, and the samples the driver counted as dropped go on this
     // transfer: the ones counted before the ENQUEUE (read only when the device was idle) and
     // after it, unless the transfer already completed by then (a stall of a whole block), when
-    // they may come after it and go to the next one. One pread() per ENQUEUE, two when idle.
+    // they may come after it and go to the next one. One pread() per ENQUEUE, two when idle,
+    // one when the transfer completed inside the ENQUEUE.
     int enqueue(TransferQueue &queue, unsigned index, int fd, std::size_t bytes) noexcept;
 
 private:
