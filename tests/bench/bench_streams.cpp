@@ -4,7 +4,9 @@
 //                                   in throughput mode at 64 KiB / 1 MiB / 4 MiB blocks with 0, 1
 //                                   and 3 consumers, next to the raw DMABUF cycle (no engine)
 //                                   measured in the same run (with 4 DMABUFs, and with as many
-//                                   as the stream's pool, which the streams are compared with)
+//                                   as the stream's pool, which the streams are compared with);
+//                                   then BENCH_ROUNDS (3) rounds of that raw cycle and the stream
+//                                   with no consumer back to back, and their medians
 //   bench_streams remote [SECONDS]  on the host, with the guest's iiod at $DMASCOPE_IIOD_URI:
 //                                   RemoteStream vs iio_readdev over the same network path
 //
@@ -20,6 +22,7 @@
 #include "dmascope/sim_stream.h"
 #include "dmascope/scan_layout.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -178,6 +181,38 @@ Point runStream(Stream &stream, std::size_t blockBytes, PathPreference path, int
     return p;
 }
 
+// Single runs in the guest scatter by tens of percent (the raw cycle alone moves between runs),
+// so the no-consumer goal is also measured as rounds of the raw cycle and the stream back to
+// back, with the median of each.
+void pairedRuns(const IioSysfsDevice &adc, double seconds, const char *only)
+{
+    const int rounds = std::getenv("BENCH_ROUNDS") ? std::atoi(std::getenv("BENCH_ROUNDS")) : 3;
+    std::printf("\n| block | round | raw DMABUF cycle MiB/s | dmabuf-heap, 0 consumers MiB/s | "
+                "stream / raw |\n|---|---|---|---|---|\n");
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[v.size() / 2];
+    };
+    for (const std::size_t kib : {64u, 1024u, 4096u}) {
+        if (only && std::to_string(kib) != only)
+            continue;
+        const std::size_t bytes = kib * 1024;
+        std::vector<double> raws, streams;
+        for (int round = 1; round <= rounds; ++round) {
+            raws.push_back(benchDmabuf(adc, bytes, false, seconds, kPoolBlocks).mibPerSec);
+            prepareAdc(adc, bytes, 4);
+            DmabufStream stream("iio-sim-adc");
+            streams.push_back(runStream(stream, bytes, PathPreference::Dmabuf, 0, seconds).mibPerSec);
+            std::printf("| %zu KiB | %d | %.0f | %.0f | %.0f%% |\n", kib, round, raws.back(),
+                        streams.back(), 100.0 * streams.back() / raws.back());
+            std::fflush(stdout);
+        }
+        std::printf("| %zu KiB | median | %.0f | %.0f | %.0f%% |\n", kib, median(raws),
+                    median(streams), 100.0 * median(streams) / median(raws));
+        std::fflush(stdout);
+    }
+}
+
 int benchLocal(double seconds)
 {
     const auto adc = IioSysfsDevice::find("iio-sim-adc");
@@ -218,6 +253,7 @@ int benchLocal(double seconds)
             }
         }
     }
+    pairedRuns(adc, seconds, only);
     adc.write("throughput_mode", "0");
     return 0;
 }
