@@ -97,6 +97,9 @@ struct iio_sim_cursor {
  * @t0:		time of sample 0 of the current run
  * @pos:	samples transferred or dropped since the buffer was enabled
  * @lost:	samples dropped (ADC) or output as zero (DAC) for lack of a block
+ * @lost_kn:	sysfs node of the attribute showing @lost, notified whenever
+ *		@lost changes (so poll() on it tells a reader whether to read);
+ *		set once the device is registered, NULL before
  * @nscan:	number of enabled scan channels
  * @frame_bytes: bytes per scan (2 * @nscan)
  * @scan:	channel numbers of the enabled scan channels, in scan order
@@ -117,6 +120,7 @@ struct iio_sim_stream {
 	ktime_t t0;
 	u64 pos;
 	u64 lost;
+	struct kernfs_node *lost_kn;
 	unsigned int nscan;
 	unsigned int frame_bytes;
 	unsigned int scan[IIO_SIM_MAX_CHANNELS];
@@ -243,6 +247,9 @@ void iio_sim_stream_init(struct iio_sim_stream *s, struct iio_sim *sim,
 			 struct iio_dev *indio_dev);
 void iio_sim_stream_start(struct iio_sim_stream *s);
 void iio_sim_stream_stop(struct iio_sim_stream *s);
+int iio_sim_stream_publish_lost(struct iio_sim_stream *s, const char *attr);
+void iio_sim_stream_unpublish_lost(struct iio_sim_stream *s);
+void iio_sim_stream_lost_changed(struct iio_sim_stream *s);
 u64 iio_sim_samples_due(ktime_t t0, ktime_t now, u32 samp_freq);
 ktime_t iio_sim_next_wakeup(struct iio_sim_stream *s, ktime_t now, u64 frames);
 void iio_sim_kick(struct iio_sim *sim);

@@ -374,6 +374,7 @@ ktime_t iio_sim_adc_step(struct iio_sim *sim, ktime_t now)
 			for (i = 0; i < IIO_SIM_ADC_CHANNELS; i++)
 				adc->phase[i] += n * gens[i].inc;
 			s->lost += n;
+			iio_sim_stream_lost_changed(s);
 			s->pos = due;
 			break;
 		}

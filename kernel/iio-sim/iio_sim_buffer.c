@@ -18,9 +18,11 @@
 #include <linux/highmem.h>
 #include <linux/iio/buffer_impl.h>
 #include <linux/iio/iio.h>
+#include <linux/kernfs.h>
 #include <linux/math64.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 
 #include "iio_sim.h"
 
@@ -208,6 +210,7 @@ int iio_sim_stream_prepare(struct iio_sim_stream *s)
 	s->frame_bytes = n * sizeof(u16);
 	s->pos = 0;
 	s->lost = 0;
+	iio_sim_stream_lost_changed(s);
 	s->cur.block = NULL;
 	s->enabling = true;
 
@@ -228,6 +231,58 @@ void iio_sim_stream_init(struct iio_sim_stream *s, struct iio_sim *sim,
 	s->sim = sim;
 	s->indio_dev = indio_dev;
 	s->samp_freq = IIO_SIM_DEFAULT_SAMP_FREQ;
+}
+
+/**
+ * iio_sim_stream_publish_lost() - make the lost-samples attribute pollable
+ * @s: stream of a registered device
+ * @attr: name of the device attribute that shows @s->lost
+ *
+ * A reader that keeps the attribute open learns from poll() (POLLPRI) that
+ * the count changed since it last read it, instead of reading it every time.
+ *
+ * Return: 0, or -ENOENT if the device has no such attribute.
+ */
+int iio_sim_stream_publish_lost(struct iio_sim_stream *s, const char *attr)
+{
+	struct kernfs_node *kn;
+
+	kn = sysfs_get_dirent(s->indio_dev->dev.kobj.sd, attr);
+	if (!kn)
+		return -ENOENT;
+
+	guard(mutex)(&s->lock);
+	s->lost_kn = kn;
+
+	return 0;
+}
+
+/**
+ * iio_sim_stream_unpublish_lost() - undo iio_sim_stream_publish_lost()
+ * @s: stream
+ */
+void iio_sim_stream_unpublish_lost(struct iio_sim_stream *s)
+{
+	struct kernfs_node *kn;
+
+	scoped_guard(mutex, &s->lock) {
+		kn = s->lost_kn;
+		s->lost_kn = NULL;
+	}
+	sysfs_put(kn);
+}
+
+/**
+ * iio_sim_stream_lost_changed() - tell pollers of the attribute that @lost
+ *	changed
+ * @s: stream (lock held)
+ */
+void iio_sim_stream_lost_changed(struct iio_sim_stream *s)
+{
+	lockdep_assert_held(&s->lock);
+
+	if (s->lost_kn)
+		kernfs_notify(s->lost_kn);
 }
 
 /**

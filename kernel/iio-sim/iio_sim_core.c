@@ -123,6 +123,7 @@ static ssize_t iio_sim_lost_store(struct device *dev,
 
 	guard(mutex)(&s->lock);
 	s->lost = 0;
+	iio_sim_stream_lost_changed(s);
 
 	return len;
 }
@@ -270,10 +271,22 @@ static int iio_sim_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_unregister_adc;
 
+	ret = iio_sim_stream_publish_lost(&sim->adc->s, "dropped_samples");
+	if (ret)
+		goto err_unregister_dac;
+
+	ret = iio_sim_stream_publish_lost(&sim->dac->s, "underrun_samples");
+	if (ret)
+		goto err_unpublish_adc;
+
 	platform_set_drvdata(pdev, sim);
 
 	return 0;
 
+err_unpublish_adc:
+	iio_sim_stream_unpublish_lost(&sim->adc->s);
+err_unregister_dac:
+	iio_device_unregister(sim->dac_dev);
 err_unregister_adc:
 	iio_device_unregister(sim->adc_dev);
 err_stop_engine:
@@ -296,6 +309,8 @@ static void iio_sim_remove(struct platform_device *pdev)
 
 	iio_device_unregister(sim->dac_dev);
 	iio_device_unregister(sim->adc_dev);
+	iio_sim_stream_unpublish_lost(&sim->dac->s);
+	iio_sim_stream_unpublish_lost(&sim->adc->s);
 	kthread_stop(sim->engine);
 	iio_sim_destroy(sim->dac_dev, sim->dac->s.buf);
 	iio_sim_destroy(sim->adc_dev, sim->adc->s.buf);

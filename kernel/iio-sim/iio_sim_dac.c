@@ -103,6 +103,7 @@ ktime_t iio_sim_dac_step(struct iio_sim *sim, ktime_t now)
 				memset(sim->ring[k & (IIO_SIM_RING_LEN - 1)], 0,
 				       sizeof(sim->ring[0]));
 			s->lost += due - s->pos;
+			iio_sim_stream_lost_changed(s);
 			s->pos = due;
 			break;
 		}
