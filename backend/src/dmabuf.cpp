@@ -205,15 +205,19 @@ std::int64_t TransferFence::signalTimeNs() const noexcept
     return latest;
 }
 
-bool dmabufTransfersDone(int dmabufFd, CpuAccess access) noexcept
+bool dmabufTransfersDone(int dmabufFd, CpuAccess access, int attributeFd,
+                         bool *attributeNotified) noexcept
 {
-    pollfd p{dmabufFd, static_cast<short>(access == CpuAccess::Read ? POLLIN : POLLOUT), 0};
-    for (;;) {
-        const int n = sys::poll(&p, 1, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        return n == 1 && (p.revents & (POLLIN | POLLOUT)) && !(p.revents & (POLLERR | POLLNVAL));
+    pollfd p[2] = {{dmabufFd, static_cast<short>(access == CpuAccess::Read ? POLLIN : POLLOUT), 0},
+                   {attributeFd, POLLPRI, 0}};
+    const nfds_t count = attributeFd >= 0 ? 2 : 1;
+    int n;
+    while ((n = sys::poll(p, count, 0)) < 0 && errno == EINTR) {
     }
+    if (attributeNotified)
+        *attributeNotified = n < 0 || (p[1].revents & (POLLPRI | POLLERR | POLLNVAL));
+    return n > 0 && (p[0].revents & (POLLIN | POLLOUT)) &&
+           !(p[0].revents & (POLLERR | POLLNVAL));
 }
 
 } // namespace dmascope

@@ -17,6 +17,7 @@ const Table kReal = {
     [](int fd, int cmd, int arg) { return ::fcntl(fd, cmd, arg); },
     [](int fd, const void *buf, std::size_t count) { return ::write(fd, buf, count); },
     [](pollfd *fds, nfds_t count, int timeoutMs) { return ::poll(fds, count, timeoutMs); },
+    [](int fd, void *buf, std::size_t count, off_t offset) { return ::pread(fd, buf, count, offset); },
 };
 
 Table &current()

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <fcntl.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
@@ -29,6 +31,12 @@ std::atomic<int> fenceStatus[kMaxFd];
 std::atomic<bool> dacDeviceFd[kMaxFd];
 std::atomic<bool> outputBufferFd[kMaxFd];
 std::atomic<bool> dmabufFd[kMaxFd]; // fds handed out as DMABUFs (memfds)
+// fds open on dropped_samples, with the notification count each last read (kernfs: an fd
+// starts at 0, the attribute at 1, so an fd that never read polls as notified).
+std::atomic<bool> lossCounterFd[kMaxFd];
+std::atomic<unsigned> lossCounterSeen[kMaxFd];
+std::atomic<unsigned> lossCounterEvents{1};
+std::atomic<bool> bufferEnableFd[kMaxFd]; // fds open on iio:device0/buffer0/enable
 // Direction of the last ENQUEUE: the fence exported right after it belongs to that transfer.
 std::atomic<bool> lastEnqueueWasOutput{false};
 std::atomic<int> inputTransfers{0}, outputTransfers{0};
@@ -44,6 +52,29 @@ void setFlag(std::atomic<bool> *table, int fd, bool on)
         table[fd] = on;
 }
 
+// An fd the fake made: whatever an earlier fd of that number was, this one is none of it.
+int fresh(int fd)
+{
+    setFlag(dmabufFd, fd, false);
+    setFlag(lossCounterFd, fd, false);
+    setFlag(bufferEnableFd, fd, false);
+    if (fd >= 0 && fd < kMaxFd)
+        lossCounterSeen[fd] = 0;
+    return fd;
+}
+
+// The flag alone could be stale: the stream closes its fds without telling the fake, and an fd
+// it makes itself (an eventfd) may reuse the number.
+bool isLossCounter(int fd)
+{
+    if (!flag(lossCounterFd, fd))
+        return false;
+    char target[4096];
+    const ssize_t n = ::readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), target,
+                                 sizeof target);
+    return n > 0 && std::string_view(target, std::size_t(n)).ends_with("/dropped_samples");
+}
+
 int fail(int err)
 {
     errno = err;
@@ -54,17 +85,39 @@ int fakeOpen(const char *path, int flags)
 {
     const std::string p(path);
     if (p == "/dev/iio:device0" || p == "/dev/iio:device1") {
-        const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        const int fd = fresh(::open("/dev/null", O_RDWR | O_CLOEXEC));
         setFlag(dacDeviceFd, fd, p == "/dev/iio:device1");
         return fd;
     }
     if (p == "/fake/dma_heap/system")
         return FakeIioKernel::heapOpenErrno ? fail(FakeIioKernel::heapOpenErrno)
-                                            : ::open("/dev/null", O_RDWR | O_CLOEXEC);
+                                            : fresh(::open("/dev/null", O_RDWR | O_CLOEXEC));
     if (p == "/fake/udmabuf")
         return FakeIioKernel::udmabufOpenErrno ? fail(FakeIioKernel::udmabufOpenErrno)
-                                               : ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    return dmascope::sys::realTable().open(path, flags);
+                                               : fresh(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    const int fd = fresh(dmascope::sys::realTable().open(path, flags));
+    const auto endsWith = [&p](std::string_view tail) { return p.ends_with(tail); };
+    setFlag(lossCounterFd, fd, endsWith("/iio:device0/dropped_samples"));
+    setFlag(bufferEnableFd, fd, endsWith("/iio:device0/buffer0/enable"));
+    return fd;
+}
+
+ssize_t fakePread(int fd, void *buf, std::size_t count, off_t offset)
+{
+    if (isLossCounter(fd)) {
+        ++FakeIioKernel::lossCounterReads;
+        lossCounterSeen[fd] = lossCounterEvents.load();
+    }
+    return ::pread(fd, buf, count, offset);
+}
+
+ssize_t fakeWrite(int fd, const void *buf, std::size_t count)
+{
+    const ssize_t n = ::write(fd, buf, count);
+    // Enabling the buffer resets the driver's loss counter, which it notifies.
+    if (n > 0 && flag(bufferEnableFd, fd) && static_cast<const char *>(buf)[0] == '1')
+        FakeIioKernel::notifyLossCounter();
+    return n;
 }
 
 int fakeIoctl(int fd, unsigned long req, void *arg)
@@ -74,7 +127,7 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
         // The buffer fd: the read end of the pipe the test writes into (the write end for
         // an output buffer).
         const bool output = K::outputBuffer || flag(dacDeviceFd, fd);
-        const int dup = ::fcntl(output ? K::pipeWrite : K::pipeRead, F_DUPFD_CLOEXEC, 0);
+        const int dup = fresh(::fcntl(output ? K::pipeWrite : K::pipeRead, F_DUPFD_CLOEXEC, 0));
         setFlag(outputBufferFd, dup, output);
         *static_cast<int *>(arg) = dup;
         return dup < 0 ? -1 : 0;
@@ -104,7 +157,7 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     if (req == DMA_HEAP_IOCTL_ALLOC) {
         // A memfd stands in for the heap's DMABUF: it maps and polls like one.
         auto *data = static_cast<dma_heap_allocation_data *>(arg);
-        const int mfd = ::memfd_create("fake-heap", MFD_CLOEXEC);
+        const int mfd = fresh(::memfd_create("fake-heap", MFD_CLOEXEC));
         if (mfd < 0 || ::ftruncate(mfd, static_cast<off_t>(data->len)) < 0)
             return -1;
         data->fd = static_cast<__u32>(mfd);
@@ -113,14 +166,14 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     }
     if (req == UDMABUF_CREATE) {
         const auto *create = static_cast<const udmabuf_create *>(arg);
-        const int dup = ::fcntl(static_cast<int>(create->memfd), F_DUPFD_CLOEXEC, 0);
+        const int dup = fresh(::fcntl(static_cast<int>(create->memfd), F_DUPFD_CLOEXEC, 0));
         setFlag(dmabufFd, dup, true);
         return dup;
     }
     if (req == DMA_BUF_IOCTL_EXPORT_SYNC_FILE) {
         // A signalled "sync_file": an eventfd that is readable.
         auto *req2 = static_cast<dma_buf_export_sync_file *>(arg);
-        const int efd = ::eventfd(K::fencesNeverSignal ? 0 : 1, EFD_CLOEXEC);
+        const int efd = fresh(::eventfd(K::fencesNeverSignal ? 0 : 1, EFD_CLOEXEC));
         if (efd < 0 || efd >= kMaxFd)
             return -1;
         req2->fd = efd;
@@ -148,25 +201,50 @@ int fakeIoctl(int fd, unsigned long req, void *arg)
     }
     return dmascope::sys::realTable().ioctl(fd, req, arg);
 }
-// A poll() of DMABUFs alone answers at once what transfersDoneAtEnqueue says (the streams only
-// ask without waiting); anything else is the real poll().
+// A poll() of DMABUFs and the loss counter answers at once (the streams only ask those without
+// waiting): DMABUFs as transfersDoneAtEnqueue says, the counter POLLPRI when notified since its
+// fd last read it. Anything else is the real poll().
 int fakePoll(pollfd *fds, nfds_t count, int timeoutMs)
 {
-    bool dmabufs = count > 0;
+    bool answered = count > 0;
     for (nfds_t i = 0; i < count; ++i)
-        dmabufs = dmabufs && flag(dmabufFd, fds[i].fd);
-    if (!dmabufs)
+        answered = answered && (flag(dmabufFd, fds[i].fd) || isLossCounter(fds[i].fd));
+    if (!answered)
         return ::poll(fds, count, timeoutMs);
-    ++FakeIioKernel::dmabufPolls;
     const bool done = FakeIioKernel::transfersDoneAtEnqueue;
-    for (nfds_t i = 0; i < count; ++i)
-        fds[i].revents = done ? short(fds[i].events & (POLLIN | POLLOUT)) : short(0);
-    return done ? int(count) : 0;
+    int ready = 0;
+    for (nfds_t i = 0; i < count; ++i) {
+        const int fd = fds[i].fd;
+        if (flag(dmabufFd, fd)) {
+            ++FakeIioKernel::dmabufPolls;
+            fds[i].revents = done ? short(fds[i].events & (POLLIN | POLLOUT)) : short(0);
+        } else {
+            // kernfs: readable always, POLLERR | POLLPRI once notified; poll() reports what
+            // was asked for, and errors.
+            const bool notified = lossCounterSeen[fd].load() != lossCounterEvents.load();
+            const int mask = POLLIN | POLLRDNORM | (notified ? POLLERR | POLLPRI : 0);
+            fds[i].revents = short(mask & (fds[i].events | POLLERR | POLLHUP | POLLNVAL));
+        }
+        ready += fds[i].revents != 0;
+    }
+    return ready;
 }
 } // namespace
 
+void FakeIioKernel::notifyLossCounter()
+{
+    if (lossCounterNotifies)
+        ++lossCounterEvents;
+}
+
 void FakeIioKernel::reset()
 {
+    lossCounterNotifies = false;
+    lossCounterReads = 0;
+    for (auto &isCounter : lossCounterFd)
+        isCounter = false;
+    for (auto &isEnable : bufferEnableFd)
+        isEnable = false;
     heapOpenErrno = 0;
     udmabufOpenErrno = 0;
     attachErrno = 0;
@@ -202,6 +280,8 @@ dmascope::sys::Table FakeIioKernel::table()
     t.open = &fakeOpen;
     t.ioctl = &fakeIoctl;
     t.poll = &fakePoll;
+    t.pread = &fakePread;
+    t.write = &fakeWrite;
     return t;
 }
 

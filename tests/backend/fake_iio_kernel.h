@@ -33,6 +33,10 @@ struct FakeIioKernel
     // the ENQUEUE, as iio_sim's throughput mode); otherwise they are in flight until the fence
     // exported after the ENQUEUE says otherwise.
     static inline bool transfersDoneAtEnqueue = false;
+    // The driver notifies iio:device0/dropped_samples when it changes (sysfs_notify(), as
+    // iio_sim does): at each enable of buffer0 (the reset) and at notifyLossCounter(). A poll()
+    // of an fd open on it then says POLLPRI until the fd reads it, as kernfs does.
+    static inline bool lossCounterNotifies = false;
     static inline std::atomic<int> enqueueErrno{0}; // ENQUEUE fails with it (set mid-run too)
     static inline std::atomic<unsigned> lastEnqueueFlags{0};
     static inline std::atomic<unsigned long long> lastEnqueueBytes{0};
@@ -44,6 +48,7 @@ struct FakeIioKernel
     static inline std::atomic<int> fencesExported{0};
     static inline std::atomic<int> fenceStatusCalls{0}; // SYNC_IOC_FILE_INFO
     static inline std::atomic<int> dmabufPolls{0};
+    static inline std::atomic<int> lossCounterReads{0}; // pread() of dropped_samples
     static inline std::atomic<int> inputEnqueues{0};  // on an input buffer fd
     static inline std::atomic<int> outputEnqueues{0}; // on an output buffer fd
     // ATTACH calls that came after an ENQUEUE on the same direction's buffer: on 6.12 they
@@ -55,6 +60,8 @@ struct FakeIioKernel
     static inline int pipeWrite = -1;
 
     static void reset();
+    // The driver changed its loss counter (after the test wrote the new value).
+    static void notifyLossCounter();
     static dmascope::sys::Table table();
 };
 

@@ -190,19 +190,25 @@ private slots:
     void samplesTheDriverDroppedAreAGap_data()
     {
         QTest::addColumn<bool>("doneAtEnqueue");
-        QTest::newRow("transfers done after the export") << false;
+        QTest::addColumn<bool>("notifies");
+        QTest::newRow("transfers done after the export") << false << false;
         // iio_sim's throughput mode: the stream sees them done with a poll(), exports no
         // fence (the kernel would give the stub) and reads the counter once per ENQUEUE.
-        QTest::newRow("transfers done inside the ENQUEUE") << true;
+        QTest::newRow("transfers done inside the ENQUEUE") << true << false;
+        // iio_sim notifies its counter: the stream reads it only when told it changed.
+        QTest::newRow("a driver that notifies its counter") << true << true;
+        QTest::newRow("a notifying driver, transfers done after the export") << false << true;
     }
 
     void samplesTheDriverDroppedAreAGap()
     {
         QFETCH(bool, doneAtEnqueue);
+        QFETCH(bool, notifies);
         FakeSysfs sysfs;
         sysfs.put("iio:device0/dropped_samples", "0\n");
         FakeKernelScope kernel;
         FakeIioKernel::transfersDoneAtEnqueue = doneAtEnqueue;
+        FakeIioKernel::lossCounterNotifies = notifies;
         DmabufStream stream("fake-adc", sysfs.options());
         auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
         stream.start(config());
@@ -210,6 +216,7 @@ private slots:
         // The fake completes every transfer at once, so the device is idle whenever a buffer
         // is re-queued: that is when the stream reads the driver's counter.
         sysfs.put("iio:device0/dropped_samples", "500\n");
+        FakeIioKernel::notifyLossCounter();
         std::optional<Delivery> gap;
         for (int n = 0; n < 10000 && !gap; ++n) {
             auto d = sub->pop(5000);
@@ -227,6 +234,18 @@ private slots:
         QCOMPARE(s.sourceOverruns, std::uint64_t{1});
         QCOMPARE(s.discontinuities, std::uint64_t{1});
         QVERIFY(FakeIioKernel::dmabufPolls.load() > 0);
+        if (notifies) {
+            // At open (to clear what the open itself would poll as), at start() and once
+            // after the notification: not once per block.
+            QVERIFY2(FakeIioKernel::lossCounterReads.load() <= 3,
+                     qPrintable(QString("%1 reads of the counter for %2 transfers")
+                                    .arg(FakeIioKernel::lossCounterReads.load())
+                                    .arg(FakeIioKernel::enqueueCalls.load())));
+        } else {
+            // At least once per ENQUEUE after the start (the first 4 come before it).
+            QVERIFY(FakeIioKernel::lossCounterReads.load() >=
+                    FakeIioKernel::enqueueCalls.load() - int(config().blockCount));
+        }
         if (doneAtEnqueue) {
             QCOMPARE(FakeIioKernel::fencesExported.load(), 0);
             QCOMPARE(FakeIioKernel::fenceStatusCalls.load(), 0);

@@ -1,6 +1,7 @@
 // iio-sim-adc over the IIO DMABUF interface, with DMABUFs from the system heap and from udmabuf:
 // attach, enqueue, wait for the transfer fence, sync, check the counter over 1000+ blocks,
-// detach. Runs in the QEMU guest (also once with guest memory above 4 GiB).
+// detach; and the lost-samples counters (ADC and DAC) that the streams poll. Runs in the QEMU
+// guest (also once with guest memory above 4 GiB).
 #include "iio_sim_fixture.h"
 
 #include "dmascope/dmabuf.h"
@@ -8,9 +9,14 @@
 
 #include <QTest>
 
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 using namespace dmascope;
 
@@ -42,7 +48,11 @@ class TstAdcDmabuf : public QObject
 
 private slots:
     void init() { simtest::resetAdc(devs_.adc); }
-    void cleanup() { simtest::resetAdc(devs_.adc); }
+    void cleanup()
+    {
+        simtest::resetAdc(devs_.adc);
+        simtest::resetDac(devs_.dac);
+    }
 
     void counterIsContinuous_data()
     {
@@ -162,6 +172,66 @@ private slots:
             buffer.detach(slot.buf.fd());
         QVERIFY2(dropped > 1000, qPrintable(QString("dropped_samples = %1").arg(dropped)));
         QCOMPARE(static_cast<long long>(s16.missing()), dropped);
+    }
+
+    // The driver notifies its lost-samples counter whenever it changes, so a stream keeping it
+    // open asks poll() (POLLPRI) instead of reading it for every block. The stream relies on
+    // three things: the reset at enable is notified at once, every change after it is, and
+    // nothing is while the count stands still.
+    void lostSamplesCounterIsPollable_data()
+    {
+        QTest::addColumn<bool>("dac");
+        QTest::addColumn<QString>("attribute");
+        QTest::newRow("adc") << false << "dropped_samples";
+        QTest::newRow("dac") << true << "underrun_samples";
+    }
+
+    void lostSamplesCounterIsPollable()
+    {
+        QFETCH(bool, dac);
+        QFETCH(QString, attribute);
+        const IioSysfsDevice &dev = dac ? devs_.dac : devs_.adc;
+        dev.write("sampling_frequency", "100000");
+        simtest::selectChannels(dev, {dac ? "out_voltage0" : "in_voltage1"});
+        dev.setBufferLength(0, kFrames);
+        // An attached DMABUF keeps buffer-dma from queueing its own (fileio) blocks: enabled
+        // with nothing enqueued, the device loses every sample.
+        DmaHeapAllocator alloc;
+        IioBufferHandle buffer(dev.devNode(), 0);
+        MappedDmabuf block(alloc.allocate(kBlockBytes), kBlockBytes);
+        buffer.attach(block.fd());
+
+        const std::string path = dev.dir() + "/" + attribute.toStdString();
+        UniqueFd counter(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        QVERIFY2(counter.valid(), path.c_str());
+        auto readCounter = [&] {
+            char text[32] = {};
+            const ssize_t n = ::pread(counter.get(), text, sizeof text - 1, 0);
+            return n > 0 ? std::atoll(text) : -1LL;
+        };
+        auto notified = [&](int timeoutMs) {
+            pollfd p{counter.get(), POLLPRI, 0};
+            return ::poll(&p, 1, timeoutMs) == 1 && (p.revents & POLLPRI);
+        };
+        readCounter(); // an fd that never read polls as notified
+        QVERIFY(!notified(0));
+        dev.write(attribute.toStdString(), "0");
+        QVERIFY2(notified(0), "writing 0 was not notified");
+        readCounter();
+        QVERIFY(!notified(0));
+
+        dev.setBufferEnabled(0, true);
+        QVERIFY2(notified(0), "the reset at enable was not notified at once");
+        const long long first = readCounter();
+        QVERIFY2(notified(2000), "samples were lost and nobody was told");
+        QVERIFY2(readCounter() > first, "notified, but the count did not grow");
+        dev.setBufferEnabled(0, false);
+        const long long last = readCounter();
+        QVERIFY(last > first);
+        QTest::qWait(50);
+        QVERIFY2(!notified(0), "notified while disabled");
+        QCOMPARE(readCounter(), last);
+        buffer.detach(block.fd());
     }
 };
 

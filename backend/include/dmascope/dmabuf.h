@@ -114,7 +114,11 @@ private:
 // device's writes; Write: all its access), asked with a poll() that does not wait. False when it
 // cannot tell. Says nothing about success: only an exported fence (below) does, and only while
 // it has not signalled.
-bool dmabufTransfersDone(int dmabufFd, CpuAccess access) noexcept;
+// With `attributeFd` (an open sysfs attribute) the same poll() also asks whether the attribute
+// was notified (POLLPRI: its driver called sysfs_notify()) since the fd last read it; the answer
+// goes to *attributeNotified, true as well when the poll() failed.
+bool dmabufTransfersDone(int dmabufFd, CpuAccess access, int attributeFd = -1,
+                         bool *attributeNotified = nullptr) noexcept;
 
 // A sync_file exported from a DMABUF right after ENQUEUE: it tells whether the transfer behind
 // the DMABUF's current fence failed (poll/SYNC on the DMABUF do not). The kernel exports only

@@ -18,6 +18,7 @@ struct Table
     int (*fcntl)(int fd, int cmd, int arg);
     ssize_t (*write)(int fd, const void *buf, std::size_t count); // recordings (ENOSPC tests)
     int (*poll)(pollfd *fds, nfds_t count, int timeoutMs); // DMABUF transfer state (fake devices)
+    ssize_t (*pread)(int fd, void *buf, std::size_t count, off_t offset); // drivers' loss counters
 };
 
 // The table in use (the real system calls unless a test swapped it).
@@ -49,6 +50,10 @@ inline ssize_t write(int fd, const void *buf, std::size_t count)
 inline int poll(pollfd *fds, nfds_t count, int timeoutMs)
 {
     return table().poll(fds, count, timeoutMs);
+}
+inline ssize_t pread(int fd, void *buf, std::size_t count, off_t offset)
+{
+    return table().pread(fd, buf, count, offset);
 }
 
 } // namespace dmascope::sys

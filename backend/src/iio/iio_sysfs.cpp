@@ -1,5 +1,6 @@
 #include "dmascope/iio_sysfs.h"
 
+#include "dmascope/syscalls.h"
 #include "dmascope/system_error.h"
 
 #include <algorithm>
@@ -91,11 +92,12 @@ std::string IioSysfsDevice::readOrThrow(const std::string &attr) const
 void IioSysfsDevice::write(const std::string &attr, const std::string &value) const
 {
     const std::string path = dir_ + "/" + attr;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    // Through sys:: so that a test's fake kernel sees what is written (a buffer enabled).
+    const int fd = sys::open(path.c_str(), O_WRONLY | O_TRUNC);
     if (fd < 0)
         throwSystemError("open " + path + " for writing", errno,
                          errno == ENOENT ? "The device has no such attribute" : "");
-    const ssize_t n = ::write(fd, value.data(), value.size());
+    const ssize_t n = sys::write(fd, value.data(), value.size());
     const int err = errno;
     ::close(fd);
     if (n < 0)

@@ -67,7 +67,11 @@ public:
     TransferQueue(IioBufferHandle &handle, CpuAccess access, std::size_t capacity);
 
     // ENQUEUE `bytes` of DMABUF `fd` (buffer `index`) and export its fence. 0 or an errno.
-    int enqueue(unsigned index, int fd, std::size_t bytes, bool cyclic = false) noexcept;
+    // With a `notifyingAttributeFd`, the poll() that checks a transfer queued on an idle device
+    // also asks whether that attribute was notified since it was last read, and says so in
+    // *attributeNotified (true when no such poll() was made: read it).
+    int enqueue(unsigned index, int fd, std::size_t bytes, bool cyclic = false,
+                int notifyingAttributeFd = -1, bool *attributeNotified = nullptr) noexcept;
     std::size_t size() const noexcept { return count_; }
     bool empty() const noexcept { return count_ == 0; }
     // The newest transfer's fence has signalled (or nothing is queued): the device has nothing
@@ -109,7 +113,10 @@ private:
 // A device attribute in which the driver counts the samples it dropped since the buffer was
 // enabled because no block was queued (iio_sim: dropped_samples). The generic IIO ABI has no
 // such counter, so it is optional: without it losses in the kernel stay invisible. Read with
-// pread() on an fd kept open: one system call per read.
+// pread() on an fd kept open: one system call per read. A driver that notifies the attribute
+// when it changes (sysfs_notify(), as iio_sim does) is noticed at start() by the notification
+// of the reset at enable; its counter is then read only after a notification, asked in the same
+// poll() that checks a transfer queued on an idle device.
 class DriverLossCounter
 {
 public:
@@ -125,14 +132,18 @@ public:
     // transfer: the ones counted before the ENQUEUE (read only when the device was idle) and
     // after it, unless the transfer already completed by then (a stall of a whole block), when
     // they may come after it and go to the next one. One pread() per ENQUEUE, two when idle,
-    // one when the transfer completed inside the ENQUEUE.
+    // one when the transfer completed inside the ENQUEUE; with a notifying driver none on an
+    // idle device unless it counted something.
     int enqueue(TransferQueue &queue, unsigned index, int fd, std::size_t bytes) noexcept;
 
 private:
     bool read(std::uint64_t *value) const noexcept;
     std::uint64_t take() noexcept; // counted since the last take(); 0 when unreadable
+    int enqueueOnIdleNotifying(TransferQueue &queue, unsigned index, int fd, std::size_t bytes,
+                               std::uint64_t lost) noexcept;
 
     UniqueFd fd_;
+    bool notifies_ = false; // the driver notifies the attribute (seen at start())
     bool active_ = false;
     std::uint64_t last_ = 0;
     std::uint64_t deferred_ = 0; // counted, for the next transfer
