@@ -148,9 +148,13 @@ private slots:
         dac.start(c);
         QCOMPARE(QString::fromStdString(dac.path()), path);
         const auto frames = simtest::dacPatternFrames(1);
-        dac.write(frames.data(), frames.size(), false, 5000);
+        // Dropped before the write, not after: nothing recorded before it can hold the block,
+        // while after it the ADC may already have delivered the block that does (a guest
+        // thread descheduled for a few ms). A whole second is looked at, since queueing and
+        // enabling the DAC may take a while in the guest.
         discardQueued(*sub);
-        const auto data = collect(*sub, 40 * kPatternFrames);
+        dac.write(frames.data(), frames.size(), false, 5000);
+        const auto data = collect(*sub, 1000 * kPatternFrames);
         dac.stop();
         adc.stop();
         const long at = simtest::findPatternPeriod(data.values);
