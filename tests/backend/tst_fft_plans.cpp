@@ -1,6 +1,6 @@
 // FftPlans: one plan per (kind, size, threads, effort), reused; FFTW_MEASURE planning saves
 // wisdom where wisdomPath() says (DMASCOPE_FFTW_WISDOM here; by default the user's cache dir),
-// creating its directory; large sizes get threaded plans; plans execute on other arrays.
+// creating its directory; large sizes get threaded plans; plans execute in place on other arrays.
 #include "dmascope/dsp/fft_plans.h"
 
 #include <QFileInfo>
@@ -53,17 +53,30 @@ private slots:
         QVERIFY(wisdom.size() > 20);
     }
 
-    // A plan made on scratch arrays transforms the caller's arrays: a DC input gives N at bin 0.
-    void executesOnOtherArrays()
+    // A plan made on a scratch array transforms the caller's array, in place: a DC input gives
+    // N at bin 0, for the real and the complex plan.
+    void executesInPlaceOnOtherArrays()
     {
         const std::size_t n = 512;
-        const fftwf_plan plan = FftPlans::instance().realForward(n, PlanEffort::Estimate, 1);
-        FftwArray<float> in = allocateFloats(n), out = allocateFloats(n + 2);
+        FftwArray<float> real = allocateFloats(n + 2);
         for (std::size_t i = 0; i < n; ++i)
-            in[i] = 1.f;
-        fftwf_execute_dft_r2c(plan, in.get(), reinterpret_cast<fftwf_complex *>(out.get()));
-        QCOMPARE(out[0], float(n));
-        QVERIFY(std::abs(out[2]) < 1e-3f);
+            real[i] = 1.f;
+        fftwf_execute_dft_r2c(FftPlans::instance().realForward(n, PlanEffort::Estimate, 1),
+                              real.get(), reinterpret_cast<fftwf_complex *>(real.get()));
+        QCOMPARE(real[0], float(n));
+        QCOMPARE(real[1], 0.f);
+        QVERIFY(std::abs(real[2]) < 1e-3f);
+
+        FftwArray<float> complex = allocateFloats(2 * n);
+        for (std::size_t i = 0; i < n; ++i) {
+            complex[2 * i] = 0.f;
+            complex[2 * i + 1] = 1.f;
+        }
+        auto *c = reinterpret_cast<fftwf_complex *>(complex.get());
+        fftwf_execute_dft(FftPlans::instance().complexForward(n, PlanEffort::Estimate, 1), c, c);
+        QCOMPARE(complex[1], float(n));
+        QVERIFY(std::abs(complex[0]) < 1e-3f);
+        QVERIFY(std::abs(complex[3]) < 1e-3f);
     }
 };
 

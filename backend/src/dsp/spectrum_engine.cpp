@@ -97,8 +97,7 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
                                  : FftPlans::instance().realForward(n, config_.effort,
                                                                     config_.threads);
     frame_ = allocateFloats(n * k);
-    in_ = allocateFloats(n * k);
-    out_ = allocateFloats(config_.complexInput ? 2 * n : 2 * (n / 2 + 1));
+    fft_ = allocateFloats(config_.complexInput ? 2 * n : 2 * (n / 2 + 1));
     chunk_.assign(kChunk * k, 0.f);
     acc_.assign(bins(), 0.f);
     shown_.assign(bins(), 0.f);
@@ -185,7 +184,7 @@ void SpectrumEngine::applyWindow(const float *samples, std::size_t first, std::s
     const std::size_t k = config_.complexInput ? 2 : 1;
     while (count > 0) {
         const std::size_t take = std::min(count, windowRunLength(first));
-        float *in = in_.get() + first * k;
+        float *in = fft_.get() + first * k;
         if (config_.complexInput)
             multiplyWindowComplex(in, samples, take, windowRun(first));
         else
@@ -205,11 +204,11 @@ void SpectrumEngine::transformFrame()
     if (overlapped)
         applyWindow(frame_.get(), 0, n);
     const auto t1 = Clock::now();
+    auto *spectrum = reinterpret_cast<fftwf_complex *>(fft_.get());
     if (config_.complexInput)
-        fftwf_execute_dft(plan_, reinterpret_cast<fftwf_complex *>(in_.get()),
-                          reinterpret_cast<fftwf_complex *>(out_.get()));
+        fftwf_execute_dft(plan_, spectrum, spectrum);
     else
-        fftwf_execute_dft_r2c(plan_, in_.get(), reinterpret_cast<fftwf_complex *>(out_.get()));
+        fftwf_execute_dft_r2c(plan_, fft_.get(), spectrum);
     const auto t2 = Clock::now();
     accumulate();
     // Keep the overlap for the next frame.
@@ -247,7 +246,7 @@ DMASCOPE_SIMD_CLONES void forEachPower(const float *x, std::size_t n, bool compl
 
 void SpectrumEngine::accumulate()
 {
-    const float *x = out_.get();
+    const float *x = fft_.get();
     const std::size_t n = config_.size;
     const bool cplx = config_.complexInput;
     float *acc = acc_.data();

@@ -4,6 +4,7 @@
 // FFTW's planner is not thread-safe; executing a plan is. Every planner call (and wisdom I/O)
 // happens under one process-wide mutex here; plans are executed without it, on the caller's
 // own arrays (fftwf_execute_dft_r2c / fftwf_execute_dft), which must come from fftwf_malloc.
+// Plans are in place: executed with the output at the input's address.
 #pragma once
 
 #include <cstddef>
@@ -24,8 +25,8 @@ class FftPlans
 public:
     static FftPlans &instance();
 
-    // A real-to-complex forward plan of size n (n/2+1 complex outputs), and a complex forward
-    // plan. `threads` = 0 picks: all cores for sizes where threading pays off, else 1.
+    // A real-to-complex forward plan of size n (n/2+1 complex outputs, written over the input:
+    // the array holds 2 * (n/2+1) floats), and a complex forward plan, in place. `threads` = 0 picks: all cores for sizes where threading pays off, else 1.
     fftwf_plan realForward(std::size_t n, PlanEffort effort, int threads = 0);
     fftwf_plan complexForward(std::size_t n, PlanEffort effort, int threads = 0);
 

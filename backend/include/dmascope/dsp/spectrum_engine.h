@@ -121,7 +121,7 @@ public:
                 // window straight into FFTW's input. The window is stored as its first half,
                 // read backwards past the middle: one run per half.
                 take = std::min(take, windowRunLength(filled_));
-                convert(in_.get() + filled_ * k, done, take, windowRun(filled_));
+                convert(fft_.get() + filled_ * k, done, take, windowRun(filled_));
             } else {
                 // Convert a cache-sized piece and window it into FFTW's input.
                 take = std::min(take, kChunk);
@@ -193,9 +193,8 @@ private:
     std::size_t hop_;
     fftwf_plan plan_;
     FftwArray<float> frame_; // samples (volts) of the frame being filled (with overlap)
-    FftwArray<float> in_;    // windowed frame handed to FFTW
+    FftwArray<float> fft_;   // windowed frame handed to FFTW, transformed in place
     std::vector<float> chunk_; // conversion scratch (without overlap)
-    FftwArray<float> out_;   // FFTW output
     std::size_t filled_ = 0;
     std::vector<float> acc_;     // running average state
     std::vector<float> shown_;   // what power() returns
