@@ -34,8 +34,8 @@
 #include <exception>
 #include <stdexcept>
 
-// Q_INIT_RESOURCE must be used outside any namespace; it keeps the icons of the static
-// dmascope_resources library in the binary.
+// Q_INIT_RESOURCE must be used outside any namespace. The icons live in libdmascope-ui, which
+// registers them when it loads; naming them here makes the app load it before any plugin.
 static void initResources()
 {
     Q_INIT_RESOURCE(dmascope);

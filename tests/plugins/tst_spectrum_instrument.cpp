@@ -1,13 +1,15 @@
 // SpectrumInstrument on a running SimStream (the demo device, no main window): the tone of
 // voltage0 shows at its frequency and level in the plot, the markers and the measurements, the
 // waterfall gets rows with the tone in the right column, an I/Q pair shows a negative
-// frequency, Stop freezes, CSV/PNG export, and the state survives saveState/restoreState.
+// frequency, Stop freezes, CSV/PNG export, the state survives saveState/restoreState, and the
+// toolbar icons load outside the app.
 #include "sim_host.h"
 #include "spectrum_instrument.h"
 
 #include "dmascope/ui/spectrum_plot.h"
 #include "dmascope/ui/waterfall.h"
 
+#include <QAction>
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
@@ -62,6 +64,22 @@ class TstSpectrumInstrument : public QObject
     Q_OBJECT
 
 private slots:
+    // The toolbar's icons come with libdmascope-ui, so an instrument shows them in any host
+    // (here a test, no main window), not only in the app.
+    void toolbarIconsLoadOutsideTheApp()
+    {
+        SimHost host(setupTone);
+        SpectrumInstrument spec(host, SimHost::simAdc());
+        int withIcons = 0;
+        for (const QAction *action : spec.findChildren<QAction *>()) {
+            if (action->icon().isNull())
+                continue;
+            QVERIFY2(!action->icon().pixmap(16, 16).isNull(), qPrintable(action->text()));
+            ++withIcons;
+        }
+        QVERIFY(withIcons >= 2); // Run/Stop and Export CSV at least
+    }
+
     void showsTheToneEverywhere()
     {
         SimHost host(setupTone);
