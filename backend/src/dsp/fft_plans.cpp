@@ -76,8 +76,9 @@ fftwf_plan makePlan(int kind, std::size_t n, PlanEffort effort)
     const unsigned flags = effort == PlanEffort::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
     // Planning with MEASURE overwrites the array: plan on a scratch array of the right size and
     // alignment and execute later on the caller's (new-array execute interface). In place: the
-    // engine's working set is one array, not two, which leaves the cache to the raw block (a
-    // 1M-point pipeline ran 15-35 % faster than out of place).
+    // engine's working set is one array, not two, which leaves the cache to the raw block; the
+    // 1M pipeline ran 10-15 % faster, Estimate plans of 2M-8M up to twice as fast, 16M 7-13 %
+    // slower on one thread (docs/PERFORMANCE.md).
     if (kind == 0) {
         FftwArray<float> data = allocateFloats(2 * (n / 2 + 1));
         return fftwf_plan_dft_r2c_1d(int(n), data.get(),

@@ -26,7 +26,8 @@ public:
     static FftPlans &instance();
 
     // A real-to-complex forward plan of size n (n/2+1 complex outputs, written over the input:
-    // the array holds 2 * (n/2+1) floats), and a complex forward plan, in place. `threads` = 0 picks: all cores for sizes where threading pays off, else 1.
+    // the array holds 2 * (n/2+1) floats), and a complex forward plan, in place. `threads` = 0
+    // picks: all cores for sizes where threading pays off, else 1.
     fftwf_plan realForward(std::size_t n, PlanEffort effort, int threads = 0);
     fftwf_plan complexForward(std::size_t n, PlanEffort effort, int threads = 0);
 
