@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <fftw3.h>
+
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -99,6 +101,99 @@ private slots:
         }
         QVERIFY(makeWindow({}, 0).empty());
         QVERIFY(makeHalfWindow({}, 0).empty());
+    }
+
+    // Long windows are drawn from knots: within 2^-23 (two float steps below 1) of the stored
+    // coefficients for every type and Kaiser beta, at any position and piece size, and with a
+    // step long enough to matter (Blackman-Harris at 1M points: 64, so 16K knots).
+    void interpolatedWindowMatchesTheWindow()
+    {
+        std::vector<WindowSpec> specs;
+        for (const WindowType type : {WindowType::Rectangular, WindowType::Hann,
+                                      WindowType::Hamming, WindowType::Blackman,
+                                      WindowType::BlackmanHarris, WindowType::FlatTop})
+            specs.push_back({type, 0});
+        for (const double beta : {0.0, 6.5, 20.0, 50.0})
+            specs.push_back({WindowType::Kaiser, beta});
+        for (const std::size_t n : {std::size_t(1) << 20, std::size_t(1000000), std::size_t(3) << 20}) {
+            for (const WindowSpec &spec : specs) {
+                const auto interpolated = InterpolatedWindow::make(spec, n);
+                const QString what = QString("%1, n %2").arg(QString::fromStdString(spec.toString())).arg(n);
+                QVERIFY2(interpolated, qPrintable(what));
+                QVERIFY(n % interpolated->step() == 0);
+                const std::vector<float> w = makeWindow(spec, n);
+                std::vector<float> drawn(n, -1.f);
+                // Pieces that start anywhere within a step and end anywhere.
+                for (std::size_t first = 0, piece = 1; first < n; piece = piece * 7 % 4093 + 1) {
+                    const std::size_t count = std::min(piece, n - first);
+                    interpolated->fill(first, count, drawn.data() + first);
+                    first += count;
+                }
+                double worst = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    worst = std::max(worst, std::fabs(double(drawn[k]) - double(w[k])));
+                QVERIFY2(worst <= 0x1p-23, qPrintable(what + QString(": off by %1").arg(worst)));
+            }
+        }
+        const auto bh = InterpolatedWindow::make({WindowType::BlackmanHarris, 0}, 1 << 20);
+        QVERIFY(bh && bh->step() >= 32);
+    }
+
+    // Shorter windows keep their coefficients: no step of 32 or more is exact enough.
+    void shortWindowsAreNotInterpolated()
+    {
+        for (const WindowType type : {WindowType::Hann, WindowType::BlackmanHarris,
+                                      WindowType::FlatTop, WindowType::Kaiser})
+            for (const std::size_t n : {16u, 1000u, 4096u, 65536u, 262144u})
+                QVERIFY(!InterpolatedWindow::make({type, 8.6}, n));
+        // A rectangular window is its knots' lines exactly, at any length of 64 steps of 32 or more.
+        QVERIFY(InterpolatedWindow::make({WindowType::Rectangular, 0}, 2048));
+        QVERIFY(!InterpolatedWindow::make({WindowType::Rectangular, 0}, 1024));
+    }
+
+    // A long frame through the engine (drawn window, both the direct and the overlap path, fed
+    // in uneven pieces) gives the spectrum of the stored window's frame run through FFTW: the
+    // bins of white noise differ by 1e-6 of their power in all. (Float rounding of the window
+    // alone makes 2e-7; a window one sample out of place, 5e-6.)
+    void longFramesMatchTheStoredWindow()
+    {
+        const std::size_t n = std::size_t(1) << 20;
+        QVERIFY(InterpolatedWindow::make({WindowType::BlackmanHarris, 0}, n));
+        std::mt19937 rng(7);
+        std::normal_distribution<float> gauss(0.f, 0.3f);
+        std::vector<float> x(n);
+        for (float &v : x)
+            v = gauss(rng);
+        const std::vector<float> w = makeWindow({WindowType::BlackmanHarris, 0}, n);
+        FftwArray<float> buf = allocateFloats(n + 2);
+        for (std::size_t k = 0; k < n; ++k)
+            buf.get()[k] = x[k] * w[k];
+        fftwf_execute_dft_r2c(FftPlans::instance().realForward(n, PlanEffort::Estimate, 1),
+                              buf.get(), reinterpret_cast<fftwf_complex *>(buf.get()));
+        std::vector<double> expected(n / 2 + 1);
+        double total = 0;
+        for (std::size_t b = 0; b < expected.size(); ++b) {
+            expected[b] = double(buf.get()[2 * b]) * buf.get()[2 * b] +
+                          double(buf.get()[2 * b + 1]) * buf.get()[2 * b + 1];
+            total += expected[b];
+        }
+        for (const double overlap : {0.0, 0.5}) {
+            SpectrumConfig c = baseConfig(n, WindowType::BlackmanHarris);
+            c.overlap = overlap;
+            c.threads = 1;
+            SpectrumEngine e(c);
+            std::size_t ffts = 0;
+            for (std::size_t first = 0; first < n; first += 3001)
+                ffts += e.feed(x.data() + first, nullptr, std::min<std::size_t>(3001, n - first));
+            QCOMPARE(ffts, std::size_t(1));
+            const auto &p = e.power();
+            double off = 0;
+            for (std::size_t b = 0; b < p.size(); ++b)
+                off += std::fabs(double(p[b]) - expected[b]);
+            QVERIFY2(off < 1e-6 * total, qPrintable(QString("overlap %1: off by %2 of the power")
+                                                        .arg(overlap)
+                                                        .arg(off / total)));
+        }
     }
 
     // The window loops against their scalar definition (forwards and backwards, real and

@@ -88,6 +88,11 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
     config_.averages = std::max(1u, config_.averages);
     window_ = makeHalfWindow(config_.window, config_.size);
     factors_ = halfWindowFactors(window_, config_.size);
+    interpolated_ = InterpolatedWindow::make(config_.window, config_.size);
+    if (interpolated_) {
+        std::vector<float>().swap(window_);
+        windowPiece_.resize(kChunk);
+    }
     hop_ = std::max<std::size_t>(1, std::size_t(std::lround(double(config_.size) *
                                                             (1.0 - config_.overlap))));
     const std::size_t n = config_.size;
@@ -183,12 +188,13 @@ void SpectrumEngine::applyWindow(const float *samples, std::size_t first, std::s
 {
     const std::size_t k = config_.complexInput ? 2 : 1;
     while (count > 0) {
-        const std::size_t take = std::min(count, windowRunLength(first));
+        std::size_t take = count;
+        const WindowRun w = windowRun(first, take);
         float *in = fft_.get() + first * k;
         if (config_.complexInput)
-            multiplyWindowComplex(in, samples, take, windowRun(first));
+            multiplyWindowComplex(in, samples, take, w);
         else
-            multiplyWindow(in, samples, take, windowRun(first));
+            multiplyWindow(in, samples, take, w);
         samples += take * k;
         first += take;
         count -= take;

@@ -1,5 +1,8 @@
 #include "dmascope/dsp/window.h"
 
+#include "simd_clones.h"
+
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -88,37 +91,113 @@ std::string WindowSpec::toString() const
     return "?";
 }
 
+namespace {
+// The periodic window of length n as a function of the sample index, in double.
+class WindowFunction
+{
+public:
+    WindowFunction(const WindowSpec &spec, std::size_t n)
+        : spec_(spec), n_(double(n)), step_(2 * std::numbers::pi / double(n)),
+          i0Beta_(spec.type == WindowType::Kaiser ? besselI0(spec.kaiserBeta) : 1)
+    {
+    }
+
+    double operator()(double k) const
+    {
+        static constexpr double kHann[5] = {0.5, 0.5, 0, 0, 0};
+        static constexpr double kHamming[5] = {0.54, 0.46, 0, 0, 0};
+        static constexpr double kBlackman[5] = {0.42, 0.5, 0.08, 0, 0};
+        static constexpr double kBlackmanHarris[5] = {0.35875, 0.48829, 0.14128, 0.01168, 0};
+        // The flat-top of Matlab/SRS analysers: under 0.01 dB of scalloping.
+        static constexpr double kFlatTop[5] = {0.21557895, 0.41663158, 0.277263158, 0.083578947,
+                                               0.006947368};
+        const double x = step_ * k;
+        switch (spec_.type) {
+        case WindowType::Rectangular: return 1;
+        case WindowType::Hann: return cosineSum(kHann, x);
+        case WindowType::Hamming: return cosineSum(kHamming, x);
+        case WindowType::Blackman: return cosineSum(kBlackman, x);
+        case WindowType::BlackmanHarris: return cosineSum(kBlackmanHarris, x);
+        case WindowType::FlatTop: return cosineSum(kFlatTop, x);
+        case WindowType::Kaiser: {
+            const double r = 2.0 * k / n_ - 1.0; // periodic: centre at n/2
+            return besselI0(spec_.kaiserBeta * std::sqrt(std::max(0.0, 1 - r * r))) / i0Beta_;
+        }
+        }
+        return 1;
+    }
+
+private:
+    WindowSpec spec_;
+    double n_;
+    double step_;
+    double i0Beta_;
+};
+} // namespace
+
 std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n)
 {
-    static constexpr double kHann[5] = {0.5, 0.5, 0, 0, 0};
-    static constexpr double kHamming[5] = {0.54, 0.46, 0, 0, 0};
-    static constexpr double kBlackman[5] = {0.42, 0.5, 0.08, 0, 0};
-    static constexpr double kBlackmanHarris[5] = {0.35875, 0.48829, 0.14128, 0.01168, 0};
-    // The flat-top of Matlab/SRS analysers: under 0.01 dB of scalloping.
-    static constexpr double kFlatTop[5] = {0.21557895, 0.41663158, 0.277263158, 0.083578947,
-                                           0.006947368};
     std::vector<float> w(n ? n / 2 + 1 : 0);
-    const double step = 2 * std::numbers::pi / double(n);
-    const double i0Beta = besselI0(spec.kaiserBeta);
-    for (std::size_t k = 0; k < w.size(); ++k) {
-        const double x = step * double(k);
-        double v = 1;
-        switch (spec.type) {
-        case WindowType::Rectangular: v = 1; break;
-        case WindowType::Hann: v = cosineSum(kHann, x); break;
-        case WindowType::Hamming: v = cosineSum(kHamming, x); break;
-        case WindowType::Blackman: v = cosineSum(kBlackman, x); break;
-        case WindowType::BlackmanHarris: v = cosineSum(kBlackmanHarris, x); break;
-        case WindowType::FlatTop: v = cosineSum(kFlatTop, x); break;
-        case WindowType::Kaiser: {
-            const double r = 2.0 * double(k) / double(n) - 1.0; // periodic: centre at n/2
-            v = besselI0(spec.kaiserBeta * std::sqrt(std::max(0.0, 1 - r * r))) / i0Beta;
-            break;
-        }
-        }
-        w[k] = static_cast<float>(v);
-    }
+    const WindowFunction window(spec, n);
+    for (std::size_t k = 0; k < w.size(); ++k)
+        w[k] = static_cast<float>(window(double(k)));
     return w;
+}
+
+std::optional<InterpolatedWindow> InterpolatedWindow::make(const WindowSpec &spec, std::size_t n)
+{
+    const WindowFunction window(spec, n);
+    // Largest step first: the error falls with the square of the step.
+    for (unsigned shift = 16; (std::size_t(1) << shift) >= kMinStep; --shift) {
+        const std::size_t step = std::size_t(1) << shift;
+        if (n % step != 0 || n / step < kMinSegments)
+            continue;
+        const std::size_t segments = n / step;
+        bool close = true;
+        for (std::size_t q = 0; q < segments && close; ++q) {
+            const double x = double(q * step);
+            const double a = window(x), b = window(x + double(step));
+            for (const double t : {0.25, 0.5, 0.75})
+                close = close &&
+                        std::fabs(window(x + t * double(step)) - (a + t * (b - a))) <= kTolerance;
+        }
+        if (!close)
+            continue;
+        std::vector<float> knots(segments + 1);
+        for (std::size_t q = 0; q <= segments; ++q)
+            knots[q] = static_cast<float>(window(double(q * step)));
+        return InterpolatedWindow(std::move(knots), shift);
+    }
+    return std::nullopt;
+}
+
+namespace {
+// w[first + i] for i < count: each segment's line, out = a + r * (b - a) / step for its
+// positions r. The position is exact in float (step is a power of two below 2^24). One call
+// for all segments: the inner loop is the vectorised one.
+DMASCOPE_SIMD_CLONES void drawLines(const float *knots, unsigned shift, std::size_t first,
+                                    std::size_t count, float *__restrict out) noexcept
+{
+    const std::size_t step = std::size_t(1) << shift;
+    const float inv = 1.f / float(step);
+    while (count > 0) {
+        const std::size_t q = first >> shift;
+        const int r0 = int(first & (step - 1));
+        const int take = int(std::min(count, step - std::size_t(r0)));
+        const float a = knots[q];
+        const float slope = (knots[q + 1] - a) * inv;
+        for (int r = 0; r < take; ++r)
+            out[r] = a + float(r0 + r) * slope;
+        out += take;
+        first += std::size_t(take);
+        count -= std::size_t(take);
+    }
+}
+} // namespace
+
+void InterpolatedWindow::fill(std::size_t first, std::size_t count, float *out) const noexcept
+{
+    drawLines(knots_.data(), shift_, first, count, out);
 }
 
 std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)

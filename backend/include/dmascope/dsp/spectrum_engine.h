@@ -118,10 +118,9 @@ public:
                 convert(frame_.get() + filled_ * k, done, take);
             } else if constexpr (windowed) {
                 // No overlap: nothing of this frame is needed later, so convert, scale and
-                // window straight into FFTW's input. The window is stored as its first half,
-                // read backwards past the middle: one run per half.
-                take = std::min(take, windowRunLength(filled_));
-                convert(fft_.get() + filled_ * k, done, take, windowRun(filled_));
+                // window straight into FFTW's input.
+                const WindowRun w = windowRun(filled_, take);
+                convert(fft_.get() + filled_ * k, done, take, w);
             } else {
                 // Convert a cache-sized piece and window it into FFTW's input.
                 take = std::min(take, kChunk);
@@ -168,18 +167,24 @@ public:
 
 private:
     static constexpr std::size_t kChunk = 2048; // samples converted at a time (stays in L1)
-    // The window from frame sample `first` on, and how many samples it covers (to the middle
-    // of the frame, or to its end).
-    WindowRun windowRun(std::size_t first) const
+    // The window from frame sample `first` on, for `count` samples or fewer: `count` is cut to
+    // what the run covers. A long window's run is a cache-sized piece drawn from its knots; a
+    // short one's is its stored first half, forwards up to the middle of the frame and
+    // backwards from there to the end.
+    WindowRun windowRun(std::size_t first, std::size_t &count)
     {
+        if (interpolated_) {
+            count = std::min(count, kChunk);
+            interpolated_->fill(first, count, windowPiece_.data());
+            return WindowRun{windowPiece_.data(), false};
+        }
         const std::size_t half = config_.size / 2;
-        return first <= half ? WindowRun{window_.data() + first, false}
-                             : WindowRun{window_.data() + (config_.size - first), true};
-    }
-    std::size_t windowRunLength(std::size_t first) const
-    {
-        const std::size_t half = config_.size / 2;
-        return first <= half ? half + 1 - first : config_.size - first;
+        if (first <= half) {
+            count = std::min(count, half + 1 - first);
+            return WindowRun{window_.data() + first, false};
+        }
+        count = std::min(count, config_.size - first);
+        return WindowRun{window_.data() + (config_.size - first), true};
     }
     // Windows samples first..first+count-1 of the frame (at `samples`) into FFTW's input.
     void applyWindow(const float *samples, std::size_t first, std::size_t count);
@@ -188,7 +193,10 @@ private:
     double binScale(std::size_t bin) const; // c of the definitions
 
     SpectrumConfig config_;
-    std::vector<float> window_; // first half, w[0..size/2] (makeHalfWindow)
+    std::vector<float> window_; // first half, w[0..size/2] (makeHalfWindow); empty when
+                                // interpolated_ draws the window
+    std::optional<InterpolatedWindow> interpolated_;
+    std::vector<float> windowPiece_; // kChunk coefficients drawn by interpolated_
     WindowFactors factors_;
     std::size_t hop_;
     fftwf_plan plan_;

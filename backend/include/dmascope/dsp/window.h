@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dmascope::dsp {
@@ -28,6 +29,41 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
 // Its first half, w[0..n/2] (n/2 + 1 values; none for n = 0): w[k] for k > n/2 is half[n - k]. What the spectrum
 // engine keeps, so a frame's windowing reads half the coefficients' memory.
 std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
+
+// A long window as every step-th coefficient (its knots) and straight lines between them, where
+// that reproduces the window to within float rounding: a 1M-point Blackman-Harris window is
+// 16K knots (64 KiB, which stay in cache) instead of 2 MiB of coefficients streamed from memory
+// for every frame. The window is smooth, so over a short segment it is nearly a parabola and
+// the line between two knots is furthest from it near the middle (step^2 / 8 times its second
+// derivative): make() measures the error at a quarter, half and three quarters of every
+// segment, and keeps segments to a 64th of the window or less so that no coincidence of a long
+// segment (a Hann window's middle lies on the line between its ends) passes for a match.
+class InterpolatedWindow
+{
+public:
+    // The largest power-of-two step (kMinStep or more, dividing n into kMinSegments or more)
+    // whose lines stay within kTolerance of the window; none when no such step exists (short
+    // windows, whose coefficients themselves are few enough).
+    static std::optional<InterpolatedWindow> make(const WindowSpec &spec, std::size_t n);
+
+    // Below 32 samples a segment, drawing the lines costs more than reading the coefficients
+    // (measured at 128K and 256K points, whose half windows stay in L2).
+    static constexpr std::size_t kMinStep = 32;
+    static constexpr std::size_t kMinSegments = 64;
+    static constexpr double kTolerance = 0x1p-25; // half of float's spacing just below 1
+
+    std::size_t step() const { return std::size_t(1) << shift_; }
+    // w[first + i] for i < count into out (0 <= first, first + count <= n).
+    void fill(std::size_t first, std::size_t count, float *out) const noexcept;
+
+private:
+    InterpolatedWindow(std::vector<float> knots, unsigned shift)
+        : knots_(std::move(knots)), shift_(shift)
+    {
+    }
+    std::vector<float> knots_; // w[q * step()] for q = 0..n / step()
+    unsigned shift_;           // log2(step())
+};
 
 struct WindowFactors
 {
