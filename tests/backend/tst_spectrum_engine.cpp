@@ -196,8 +196,8 @@ private slots:
         }
     }
 
-    // The window loops against their scalar definition (forwards and backwards, real and
-    // interleaved complex, lengths around the vector width).
+    // The window loops against their scalar definition (stored forwards and backwards, drawn;
+    // real and interleaved complex; lengths around the vector width).
     void multiplyWindowMatchesScalarReference()
     {
         std::vector<float> w(64), x(2 * 64);
@@ -218,6 +218,26 @@ private slots:
                     QCOMPARE(cplx[2 * i], x[2 * i] * c);
                     QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * c);
                 }
+            }
+        }
+        // A drawn run (knots every 8 samples), starting inside a segment: the loops and
+        // drawWindow give the run's own coefficients, which lie on the lines between the knots.
+        const float knots[] = {0.f, 0.5f, 0.75f, 1.f, 0.25f, 0.f};
+        for (const std::size_t first : {std::size_t(0), std::size_t(5), std::size_t(16)}) {
+            const WindowRun run{nullptr, false, knots, 3, first};
+            const std::size_t count = 40 - first;
+            std::vector<float> drawn(count), real(count), cplx(2 * count);
+            drawWindow(run, count, drawn.data());
+            multiplyWindow(real.data(), x.data(), count, run);
+            multiplyWindowComplex(cplx.data(), x.data(), count, run);
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::size_t k = first + i;
+                const float a = knots[k / 8], b = knots[k / 8 + 1];
+                QVERIFY(std::fabs(drawn[i] - (a + float(k % 8) / 8 * (b - a))) <= 1e-7f);
+                QCOMPARE(run[i], drawn[i]);
+                QCOMPARE(real[i], x[i] * drawn[i]);
+                QCOMPARE(cplx[2 * i], x[2 * i] * drawn[i]);
+                QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * drawn[i]);
             }
         }
     }

@@ -89,10 +89,8 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
     window_ = makeHalfWindow(config_.window, config_.size);
     factors_ = halfWindowFactors(window_, config_.size);
     interpolated_ = InterpolatedWindow::make(config_.window, config_.size);
-    if (interpolated_) {
+    if (interpolated_)
         std::vector<float>().swap(window_);
-        windowPiece_.resize(kChunk);
-    }
     hop_ = std::max<std::size_t>(1, std::size_t(std::lround(double(config_.size) *
                                                             (1.0 - config_.overlap))));
     const std::size_t n = config_.size;
@@ -128,13 +126,6 @@ std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n
                     dst[2 * i + 1] = im ? im[first + i] : 0.f;
                 }
             }
-            void operator()(float *dst, std::size_t first, std::size_t count, WindowRun w) const
-            {
-                for (std::size_t i = 0; i < count; ++i) {
-                    dst[2 * i] = re[first + i] * w[i];
-                    dst[2 * i + 1] = im ? im[first + i] * w[i] : 0.f;
-                }
-            }
         };
         return feedWith(n, Interleave{re, im});
     }
@@ -156,6 +147,15 @@ std::size_t SpectrumEngine::feed(const float *re, const float *im, std::size_t n
 DMASCOPE_SIMD_CLONES void multiplyWindow(float *__restrict dst, const float *__restrict src, std::size_t count,
                     WindowRun w) noexcept
 {
+    if (w.knots) {
+        forEachLine(w, count, [&](std::size_t i, std::size_t take, float a, float slope, int r) {
+            float *__restrict o = dst + i;
+            const float *__restrict x = src + i;
+            for (int j = 0; j < int(take); ++j)
+                o[j] = x[j] * (a + float(r + j) * slope);
+        });
+        return;
+    }
     const float *__restrict c = w.at;
     if (w.reversed) {
         for (std::size_t i = 0; i < count; ++i)
@@ -169,6 +169,18 @@ DMASCOPE_SIMD_CLONES void multiplyWindow(float *__restrict dst, const float *__r
 DMASCOPE_SIMD_CLONES void multiplyWindowComplex(float *__restrict dst, const float *__restrict src, std::size_t count,
                            WindowRun w) noexcept
 {
+    if (w.knots) {
+        forEachLine(w, count, [&](std::size_t i, std::size_t take, float a, float slope, int r) {
+            float *__restrict o = dst + 2 * i;
+            const float *__restrict x = src + 2 * i;
+            for (int j = 0; j < int(take); ++j) {
+                const float v = a + float(r + j) * slope;
+                o[2 * j] = x[2 * j] * v;
+                o[2 * j + 1] = x[2 * j + 1] * v;
+            }
+        });
+        return;
+    }
     const float *__restrict c = w.at;
     if (w.reversed) {
         for (std::size_t i = 0; i < count; ++i) {

@@ -23,19 +23,40 @@ ChannelLayout checked(const ScanLayout &layout, std::size_t index)
     c.scale *= SpectrumFeed::voltsPerUnit(c);
     return c;
 }
+// out[i] = sample(i) * w[i] for a stored run read forwards or a drawn one (its lines computed
+// in the loop). Not for a stored run read backwards: GCC 12 does not vectorise a strided gather
+// together with a reversed load, so callers copy those coefficients forwards first.
+template <typename Sample>
+inline void windowSamples(Sample sample, const WindowRun &w, std::size_t count,
+                          float *__restrict out) noexcept
+{
+    if (w.knots) {
+        forEachLine(w, count, [&](std::size_t i, std::size_t take, float a, float slope, int r) {
+            float *__restrict o = out + i;
+            for (int j = 0; j < int(take); ++j)
+                o[j] = sample(i + std::size_t(j)) * (a + float(r + j) * slope);
+        });
+        return;
+    }
+    const float *__restrict c = w.at;
+    for (std::size_t i = 0; i < count; ++i)
+        out[i] = sample(i) * c[i];
+}
+
 // out[i] = ((raw_i + offset) * scale) * w[i], from one channel at `p`, `stride` bytes apart: the
 // decoding of extractPhysical and the window of SpectrumEngine in one pass (same arithmetic:
-// raw * scale + offset * scale in float, then times the window). The window is read forwards:
-// GCC 12 does not vectorise a strided gather together with a reversed load.
+// raw * scale + offset * scale in float, then times the window).
 template <typename U, bool Signed, bool Swap>
 DMASCOPE_SIMD_CLONES void convertWindowed(const std::byte *p, std::size_t stride, detail::Shifts s, float scale,
-                     float bias, const float *__restrict w, std::size_t count,
+                     float bias, WindowRun w, std::size_t count,
                      float *__restrict out) noexcept
 {
-    for (std::size_t i = 0; i < count; ++i) {
-        const auto v = detail::decodeOne<U, Signed, Swap>(p + i * stride, s);
-        out[i] = (static_cast<float>(v) * scale + bias) * w[i];
-    }
+    windowSamples(
+        [=](std::size_t i) {
+            const auto v = detail::decodeOne<U, Signed, Swap>(p + i * stride, s);
+            return static_cast<float>(v) * scale + bias;
+        },
+        w, count, out);
 }
 
 // The same for little-endian samples that lie within one aligned 32-bit word of a frame of
@@ -45,16 +66,18 @@ DMASCOPE_SIMD_CLONES void convertWindowed(const std::byte *p, std::size_t stride
 // down, as the general decoder does within the sample's own container; the values are the same.
 template <std::size_t Words, bool Signed>
 DMASCOPE_SIMD_CLONES void convertWindowedWords(const std::byte *p, unsigned left, unsigned right, float scale,
-                          float bias, const float *__restrict w, std::size_t count,
+                          float bias, WindowRun w, std::size_t count,
                           float *__restrict out) noexcept
 {
-    for (std::size_t i = 0; i < count; ++i) {
-        std::uint32_t x;
-        std::memcpy(&x, p + i * Words * 4, sizeof x);
-        const std::int32_t v = Signed ? static_cast<std::int32_t>(x << left) >> right
-                                      : static_cast<std::int32_t>((x << left) >> right);
-        out[i] = (static_cast<float>(v) * scale + bias) * w[i];
-    }
+    windowSamples(
+        [=](std::size_t i) {
+            std::uint32_t x;
+            std::memcpy(&x, p + i * Words * 4, sizeof x);
+            const std::int32_t v = Signed ? static_cast<std::int32_t>(x << left) >> right
+                                          : static_cast<std::int32_t>((x << left) >> right);
+            return static_cast<float>(v) * scale + bias;
+        },
+        w, count, out);
 }
 
 constexpr std::size_t kChunk = 2048; // samples decoded at a time through scratch (stays in L1)
@@ -99,16 +122,15 @@ void SpectrumFeed::convertWindowedI(const std::uint8_t *frames, std::size_t coun
         for (std::size_t done = 0; done < count;) {
             const std::size_t take = std::min(kChunk, count - done);
             extractPhysical(i_, frameBytes_, frames + done * frameBytes_, take, scratch_.data());
-            const std::ptrdiff_t at = w.reversed ? -std::ptrdiff_t(done) : std::ptrdiff_t(done);
-            multiplyWindow(out + done, scratch_.data(), take, WindowRun{w.at + at, w.reversed});
+            multiplyWindow(out + done, scratch_.data(), take, w.from(done));
             done += take;
         }
         return;
     }
     const float scale = static_cast<float>(i_.scale);
     const float bias = static_cast<float>(i_.offset * i_.scale);
-    // Samples first..first+n-1 of this call times win[0..n-1] (read forwards) into o.
-    auto forward = [&](std::size_t first, const float *win, std::size_t n, float *o) {
+    // Samples first..first+n-1 of this call times win (stored forwards, or drawn) into o.
+    auto forward = [&](std::size_t first, WindowRun win, std::size_t n, float *o) {
         if (words_ != 0) {
             const auto *p =
                 reinterpret_cast<const std::byte *>(frames) + wordOffset_ + first * frameBytes_;
@@ -135,20 +157,17 @@ void SpectrumFeed::convertWindowedI(const std::uint8_t *frames, std::size_t coun
         });
     };
     if (!w.reversed) {
-        forward(0, w.at, count, out);
+        forward(0, w, count, out);
         return;
     }
-    // The second half of the frame: its window coefficients, read backwards, are copied
+    // The second half of a short frame: its window coefficients, read backwards, are copied
     // forwards a cache-sized piece at a time.
     if (scratch_.size() < kChunk)
         scratch_.resize(kChunk);
-    float *__restrict ahead = scratch_.data();
     for (std::size_t done = 0; done < count;) {
         const std::size_t take = std::min(kChunk, count - done);
-        const float *back = w.at - std::ptrdiff_t(done);
-        for (std::size_t i = 0; i < take; ++i)
-            ahead[i] = back[-std::ptrdiff_t(i)];
-        forward(done, ahead, take, out + done);
+        drawWindow(w.from(done), take, scratch_.data());
+        forward(done, WindowRun{scratch_.data()}, take, out + done);
         done += take;
     }
 }
@@ -176,14 +195,15 @@ std::size_t SpectrumFeed::feed(SpectrumEngine &engine, const std::uint8_t *data,
     {
         SpectrumFeed &feed;
         const std::uint8_t *data;
-        // I and Q of a cache-sized piece into scratch, then interleaved (and windowed) into the
-        // engine's memory as FFTW's complex layout wants.
+        // I and Q of a cache-sized piece into scratch (and its window coefficients), then
+        // interleaved (and windowed) into the engine's memory as FFTW's complex layout wants.
         void convert(float *dst, std::size_t first, std::size_t count, const WindowRun *w) const
         {
-            if (feed.scratch_.size() < 2 * kChunk)
-                feed.scratch_.resize(2 * kChunk);
+            if (feed.scratch_.size() < 3 * kChunk)
+                feed.scratch_.resize(3 * kChunk);
             float *iv = feed.scratch_.data();
             float *qv = feed.scratch_.data() + kChunk;
+            float *wv = feed.scratch_.data() + 2 * kChunk;
             for (std::size_t done = 0; done < count;) {
                 const std::size_t take = std::min(kChunk, count - done);
                 const std::uint8_t *p = data + (first + done) * feed.frameBytes_;
@@ -191,12 +211,10 @@ std::size_t SpectrumFeed::feed(SpectrumEngine &engine, const std::uint8_t *data,
                 extractPhysical(feed.q_, feed.frameBytes_, p, take, qv);
                 float *out = dst + 2 * done;
                 if (w) {
-                    const std::ptrdiff_t at =
-                        w->reversed ? -std::ptrdiff_t(done) : std::ptrdiff_t(done);
-                    const WindowRun run{w->at + at, w->reversed};
+                    drawWindow(w->from(done), take, wv);
                     for (std::size_t k = 0; k < take; ++k) {
-                        out[2 * k] = iv[k] * run[k];
-                        out[2 * k + 1] = qv[k] * run[k];
+                        out[2 * k] = iv[k] * wv[k];
+                        out[2 * k + 1] = qv[k] * wv[k];
                     }
                 } else {
                     for (std::size_t k = 0; k < take; ++k) {

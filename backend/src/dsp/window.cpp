@@ -171,33 +171,21 @@ std::optional<InterpolatedWindow> InterpolatedWindow::make(const WindowSpec &spe
     return std::nullopt;
 }
 
-namespace {
-// w[first + i] for i < count: each segment's line, out = a + r * (b - a) / step for its
-// positions r. The position is exact in float (step is a power of two below 2^24). One call
-// for all segments: the inner loop is the vectorised one.
-DMASCOPE_SIMD_CLONES void drawLines(const float *knots, unsigned shift, std::size_t first,
-                                    std::size_t count, float *__restrict out) noexcept
+DMASCOPE_SIMD_CLONES void drawWindow(const WindowRun &w, std::size_t count,
+                                     float *__restrict out) noexcept
 {
-    const std::size_t step = std::size_t(1) << shift;
-    const float inv = 1.f / float(step);
-    while (count > 0) {
-        const std::size_t q = first >> shift;
-        const int r0 = int(first & (step - 1));
-        const int take = int(std::min(count, step - std::size_t(r0)));
-        const float a = knots[q];
-        const float slope = (knots[q + 1] - a) * inv;
-        for (int r = 0; r < take; ++r)
-            out[r] = a + float(r0 + r) * slope;
-        out += take;
-        first += std::size_t(take);
-        count -= std::size_t(take);
+    if (w.knots) {
+        forEachLine(w, count, [out](std::size_t i, std::size_t take, float a, float slope, int r) {
+            float *__restrict o = out + i;
+            for (int j = 0; j < int(take); ++j)
+                o[j] = a + float(r + j) * slope;
+        });
+    } else if (w.reversed) {
+        for (std::size_t i = 0; i < count; ++i)
+            out[i] = w.at[-static_cast<std::ptrdiff_t>(i)];
+    } else {
+        std::copy(w.at, w.at + count, out);
     }
-}
-} // namespace
-
-void InterpolatedWindow::fill(std::size_t first, std::size_t count, float *out) const noexcept
-{
-    drawLines(knots_.data(), shift_, first, count, out);
 }
 
 std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)

@@ -34,21 +34,7 @@
 
 namespace dmascope::dsp {
 
-// The window coefficients of a run of consecutive samples of a frame: sample i of the run is
-// multiplied by at[i], or by at[-i] when `reversed` (the engine stores only the first half of its
-// symmetric window, so the second half reads it backwards).
-struct WindowRun
-{
-    const float *at = nullptr;
-    bool reversed = false;
-
-    float operator[](std::size_t i) const
-    {
-        return reversed ? at[-static_cast<std::ptrdiff_t>(i)] : at[i];
-    }
-};
-
-// dst[i] = src[i] * w[i] for i < count (one loop per direction, both vectorised).
+// dst[i] = src[i] * w[i] for i < count (one vectorised loop per form of the run).
 void multiplyWindow(float *dst, const float *src, std::size_t count, WindowRun w) noexcept;
 // Interleaved complex samples: dst[2i], dst[2i+1] = src[2i] * w[i], src[2i+1] * w[i].
 void multiplyWindowComplex(float *dst, const float *src, std::size_t count, WindowRun w) noexcept;
@@ -168,16 +154,13 @@ public:
 private:
     static constexpr std::size_t kChunk = 2048; // samples converted at a time (stays in L1)
     // The window from frame sample `first` on, for `count` samples or fewer: `count` is cut to
-    // what the run covers. A long window's run is a cache-sized piece drawn from its knots; a
-    // short one's is its stored first half, forwards up to the middle of the frame and
+    // what the run covers. A long window's run is drawn from its knots to the end of the frame;
+    // a short one's is its stored first half, forwards up to the middle of the frame and
     // backwards from there to the end.
-    WindowRun windowRun(std::size_t first, std::size_t &count)
+    WindowRun windowRun(std::size_t first, std::size_t &count) const
     {
-        if (interpolated_) {
-            count = std::min(count, kChunk);
-            interpolated_->fill(first, count, windowPiece_.data());
-            return WindowRun{windowPiece_.data(), false};
-        }
+        if (interpolated_)
+            return interpolated_->run(first);
         const std::size_t half = config_.size / 2;
         if (first <= half) {
             count = std::min(count, half + 1 - first);
@@ -196,7 +179,6 @@ private:
     std::vector<float> window_; // first half, w[0..size/2] (makeHalfWindow); empty when
                                 // interpolated_ draws the window
     std::optional<InterpolatedWindow> interpolated_;
-    std::vector<float> windowPiece_; // kChunk coefficients drawn by interpolated_
     WindowFactors factors_;
     std::size_t hop_;
     fftwf_plan plan_;

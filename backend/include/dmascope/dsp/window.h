@@ -1,6 +1,7 @@
 // Spectral windows and their amplitude / noise corrections.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -38,6 +39,68 @@ std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
 // derivative): make() measures the error at a quarter, half and three quarters of every
 // segment, and keeps segments to a 64th of the window or less so that no coincidence of a long
 // segment (a Hann window's middle lies on the line between its ends) passes for a match.
+class InterpolatedWindow;
+
+// The window coefficients of a run of consecutive samples of a frame, in one of three forms.
+// Stored: sample i of the run is multiplied by at[i], or by at[-i] when `reversed` (the engine
+// stores only the first half of a symmetric window, so the second half reads it backwards).
+// Drawn (`knots` set, from InterpolatedWindow::run): by the line through the knots around frame
+// sample first + i; loops that window many samples take it apart with forEachLine, so the
+// coefficients are computed where they are used instead of read from memory.
+struct WindowRun
+{
+    const float *at = nullptr;
+    bool reversed = false;
+    const float *knots = nullptr; // w[q << shift], q = 0..n >> shift
+    unsigned shift = 0;
+    std::size_t first = 0;
+
+    float operator[](std::size_t i) const
+    {
+        if (knots) {
+            const std::size_t k = first + i;
+            const std::size_t q = k >> shift;
+            const float slope = (knots[q + 1] - knots[q]) / float(std::size_t(1) << shift);
+            return knots[q] + float(k & ((std::size_t(1) << shift) - 1)) * slope;
+        }
+        return reversed ? at[-static_cast<std::ptrdiff_t>(i)] : at[i];
+    }
+    // The run from its sample i on.
+    WindowRun from(std::size_t i) const
+    {
+        WindowRun r = *this;
+        if (knots)
+            r.first += i;
+        else
+            r.at += reversed ? -static_cast<std::ptrdiff_t>(i) : static_cast<std::ptrdiff_t>(i);
+        return r;
+    }
+};
+
+// For a drawn run, the pieces of samples 0..count-1 that lie on one line: line(i, take, a,
+// slope, r) for each, where sample i + j (j < take) has the coefficient a + float(r + j) * slope
+// (r is the piece's position on its line: the position is exact in float, and every loop gets
+// the same coefficients as InterpolatedWindow::fill).
+template <typename Line>
+inline void forEachLine(const WindowRun &w, std::size_t count, Line &&line)
+{
+    const std::size_t step = std::size_t(1) << w.shift;
+    const float inv = 1.f / float(step);
+    std::size_t k = w.first;
+    for (std::size_t i = 0; i < count;) {
+        const std::size_t q = k >> w.shift;
+        const std::size_t r = k & (step - 1);
+        const std::size_t take = std::min(count - i, step - r);
+        const float a = w.knots[q];
+        line(i, take, a, (w.knots[q + 1] - a) * inv, int(r));
+        i += take;
+        k += take;
+    }
+}
+
+// Coefficients 0..count-1 of a run of any form, forwards, into out.
+void drawWindow(const WindowRun &w, std::size_t count, float *out) noexcept;
+
 class InterpolatedWindow
 {
 public:
@@ -53,8 +116,16 @@ public:
     static constexpr double kTolerance = 0x1p-25; // half of float's spacing just below 1
 
     std::size_t step() const { return std::size_t(1) << shift_; }
+    // The drawn run from frame sample `first` on.
+    WindowRun run(std::size_t first) const
+    {
+        return WindowRun{nullptr, false, knots_.data(), shift_, first};
+    }
     // w[first + i] for i < count into out (0 <= first, first + count <= n).
-    void fill(std::size_t first, std::size_t count, float *out) const noexcept;
+    void fill(std::size_t first, std::size_t count, float *out) const noexcept
+    {
+        drawWindow(run(first), count, out);
+    }
 
 private:
     InterpolatedWindow(std::vector<float> knots, unsigned shift)
