@@ -208,12 +208,13 @@ private slots:
         for (const bool reversed : {false, true}) {
             for (std::size_t count = 0; count <= 33; ++count) {
                 const WindowRun run{reversed ? w.data() + 40 : w.data() + 3, reversed};
-                std::vector<float> real(count), cplx(2 * count);
+                std::vector<float> drawn(count), real(count), cplx(2 * count);
+                drawWindow(run, count, drawn.data());
                 multiplyWindow(real.data(), x.data(), count, run);
                 multiplyWindowComplex(cplx.data(), x.data(), count, run);
                 for (std::size_t i = 0; i < count; ++i) {
                     const float c = reversed ? w[40 - i] : w[3 + i];
-                    QCOMPARE(run[i], c);
+                    QCOMPARE(drawn[i], c);
                     QCOMPARE(real[i], x[i] * c);
                     QCOMPARE(cplx[2 * i], x[2 * i] * c);
                     QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * c);
@@ -234,7 +235,6 @@ private slots:
                 const std::size_t k = first + i;
                 const float a = knots[k / 8], b = knots[k / 8 + 1];
                 QVERIFY(std::fabs(drawn[i] - (a + float(k % 8) / 8 * (b - a))) <= 1e-7f);
-                QCOMPARE(run[i], drawn[i]);
                 QCOMPARE(real[i], x[i] * drawn[i]);
                 QCOMPARE(cplx[2 * i], x[2 * i] * drawn[i]);
                 QCOMPARE(cplx[2 * i + 1], x[2 * i + 1] * drawn[i]);

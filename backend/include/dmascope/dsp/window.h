@@ -31,16 +31,6 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
 // engine keeps, so a frame's windowing reads half the coefficients' memory.
 std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
 
-// A long window as every step-th coefficient (its knots) and straight lines between them, where
-// that reproduces the window to within float rounding: a 1M-point Blackman-Harris window is
-// 16K knots (64 KiB, which stay in cache) instead of 2 MiB of coefficients streamed from memory
-// for every frame. The window is smooth, so over a short segment it is nearly a parabola and
-// the line between two knots is furthest from it near the middle (step^2 / 8 times its second
-// derivative): make() measures the error at a quarter, half and three quarters of every
-// segment, and keeps segments to a 64th of the window or less so that no coincidence of a long
-// segment (a Hann window's middle lies on the line between its ends) passes for a match.
-class InterpolatedWindow;
-
 // The window coefficients of a run of consecutive samples of a frame, in one of three forms.
 // Stored: sample i of the run is multiplied by at[i], or by at[-i] when `reversed` (the engine
 // stores only the first half of a symmetric window, so the second half reads it backwards).
@@ -55,16 +45,6 @@ struct WindowRun
     unsigned shift = 0;
     std::size_t first = 0;
 
-    float operator[](std::size_t i) const
-    {
-        if (knots) {
-            const std::size_t k = first + i;
-            const std::size_t q = k >> shift;
-            const float slope = (knots[q + 1] - knots[q]) / float(std::size_t(1) << shift);
-            return knots[q] + float(k & ((std::size_t(1) << shift) - 1)) * slope;
-        }
-        return reversed ? at[-static_cast<std::ptrdiff_t>(i)] : at[i];
-    }
     // The run from its sample i on.
     WindowRun from(std::size_t i) const
     {
@@ -101,6 +81,14 @@ inline void forEachLine(const WindowRun &w, std::size_t count, Line &&line)
 // Coefficients 0..count-1 of a run of any form, forwards, into out.
 void drawWindow(const WindowRun &w, std::size_t count, float *out) noexcept;
 
+// A long window as every step-th coefficient (its knots) and straight lines between them, where
+// that reproduces the window to within float rounding: a 1M-point Blackman-Harris window is
+// 16K knots (64 KiB, which stay in cache) instead of 2 MiB of coefficients streamed from memory
+// for every frame. The window is smooth, so over a short segment it is nearly a parabola and
+// the line between two knots is furthest from it near the middle (step^2 / 8 times its second
+// derivative): make() measures the error at a quarter, half and three quarters of every
+// segment, and keeps segments to a 64th of the window or less so that no coincidence of a long
+// segment (a Hann window's middle lies on the line between its ends) passes for a match.
 class InterpolatedWindow
 {
 public:
