@@ -28,7 +28,8 @@ struct WindowSpec
 // It is symmetric, w[k] == w[n - k] for k = 1..n-1 (exactly: the upper half is mirrored).
 std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
 // Its first half, w[0..n/2] (n/2 + 1 values; none for n = 0): w[k] for k > n/2 is half[n - k]. What the spectrum
-// engine keeps, so a frame's windowing reads half the coefficients' memory.
+// engine keeps of a short window, so a frame's windowing reads half the coefficients' memory (a
+// long window it draws from knots: InterpolatedWindow).
 std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
 
 // The window coefficients of a run of consecutive samples of a frame, in one of three forms.
