@@ -133,6 +133,15 @@ private slots:
                 for (std::size_t k = 0; k < n; ++k)
                     worst = std::max(worst, std::fabs(double(drawn[k]) - double(w[k])));
                 QVERIFY2(worst <= 0x1p-23, qPrintable(what + QString(": off by %1").arg(worst)));
+                // Its factors (what the engine uses for a drawn window) are the stored one's.
+                const WindowFactors a = windowFactors(w), b = interpolated->factors();
+                QVERIFY2(std::fabs(a.sum / b.sum - 1) < 1e-6 &&
+                             std::fabs(a.sumSquares / b.sumSquares - 1) < 1e-6,
+                         qPrintable(what + QString(": sum %1 vs %2, sum of squares %3 vs %4")
+                                               .arg(a.sum, 0, 'g', 12)
+                                               .arg(b.sum, 0, 'g', 12)
+                                               .arg(a.sumSquares, 0, 'g', 12)
+                                               .arg(b.sumSquares, 0, 'g', 12)));
             }
         }
         const auto bh = InterpolatedWindow::make({WindowType::BlackmanHarris, 0}, 1 << 20);

@@ -86,11 +86,15 @@ SpectrumEngine::SpectrumEngine(const SpectrumConfig &config) : config_(config)
     if (!(config_.sampleRate > 0))
         throw std::invalid_argument("sample rate must be positive");
     config_.averages = std::max(1u, config_.averages);
-    window_ = makeHalfWindow(config_.window, config_.size);
-    factors_ = halfWindowFactors(window_, config_.size);
+    // A long window is drawn from knots: its factors come from the knots too, so the
+    // coefficients are never computed or stored at full length.
     interpolated_ = InterpolatedWindow::make(config_.window, config_.size);
-    if (interpolated_)
-        std::vector<float>().swap(window_);
+    if (interpolated_) {
+        factors_ = interpolated_->factors();
+    } else {
+        window_ = makeHalfWindow(config_.window, config_.size);
+        factors_ = halfWindowFactors(window_, config_.size);
+    }
     hop_ = std::max<std::size_t>(1, std::size_t(std::lround(double(config_.size) *
                                                             (1.0 - config_.overlap))));
     const std::size_t n = config_.size;

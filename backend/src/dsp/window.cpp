@@ -218,6 +218,23 @@ WindowFactors windowFactors(const std::vector<float> &window)
     return finish(f, double(window.size()));
 }
 
+WindowFactors InterpolatedWindow::factors() const
+{
+    const std::size_t n = (knots_.size() - 1) << shift_;
+    constexpr std::size_t kPiece = 4096;
+    std::vector<float> piece(kPiece);
+    WindowFactors f;
+    for (std::size_t first = 0; first < n; first += kPiece) {
+        const std::size_t count = std::min(kPiece, n - first);
+        fill(first, count, piece.data());
+        for (std::size_t k = 0; k < count; ++k) {
+            f.sum += piece[k];
+            f.sumSquares += double(piece[k]) * piece[k];
+        }
+    }
+    return finish(f, double(n));
+}
+
 WindowFactors halfWindowFactors(const std::vector<float> &half, std::size_t n)
 {
     // w[k] for k = 1..n-1 is half[min(k, n - k)]: every index of the half but 0 (and n/2 when n

@@ -32,6 +32,17 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n);
 // long window it draws from knots: InterpolatedWindow).
 std::vector<float> makeHalfWindow(const WindowSpec &spec, std::size_t n);
 
+struct WindowFactors
+{
+    // Mean of w: a bin-centred tone of amplitude A shows |X| = A * N * coherentGain / 2.
+    double coherentGain = 1;
+    // Equivalent noise bandwidth in bins, N * sum(w^2) / sum(w)^2: noise power per bin is
+    // this many bins' worth of the noise density.
+    double enbwBins = 1;
+    double sum = 0;        // sum(w)
+    double sumSquares = 0; // sum(w^2)
+};
+
 // The window coefficients of a run of consecutive samples of a frame, in one of three forms.
 // Stored: sample i of the run is multiplied by at[i], or by at[-i] when `reversed` (the engine
 // stores only the first half of a symmetric window, so the second half reads it backwards).
@@ -115,6 +126,8 @@ public:
     {
         drawWindow(run(first), count, out);
     }
+    // The factors of the window as drawn (what the engine applies), without storing it.
+    WindowFactors factors() const;
 
 private:
     InterpolatedWindow(std::vector<float> knots, unsigned shift)
@@ -123,17 +136,6 @@ private:
     }
     std::vector<float> knots_; // w[q * step()] for q = 0..n / step()
     unsigned shift_;           // log2(step())
-};
-
-struct WindowFactors
-{
-    // Mean of w: a bin-centred tone of amplitude A shows |X| = A * N * coherentGain / 2.
-    double coherentGain = 1;
-    // Equivalent noise bandwidth in bins, N * sum(w^2) / sum(w)^2: noise power per bin is
-    // this many bins' worth of the noise density.
-    double enbwBins = 1;
-    double sum = 0;        // sum(w)
-    double sumSquares = 0; // sum(w^2)
 };
 
 WindowFactors windowFactors(const std::vector<float> &window);
