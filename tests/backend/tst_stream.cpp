@@ -1,14 +1,23 @@
 // The Stream machinery shared by every stream (run here on SimStream, the in-process device):
 // start/stop and state, statistics, consumer overruns of a stalled lossless subscription (the
 // stream never waits for it), lossy and lossless side by side, clean stop while consumers hold
-// blocks, subscriptions outliving the stream, repeated start/stop, configuration errors.
+// blocks, subscriptions outliving the stream, repeated start/stop, configuration errors, and
+// when consumers are woken (a scripted source decides which blocks are ready together).
+#include "dmascope/scan_layout.h"
 #include "dmascope/sim_stream.h"
+#include "dmascope/unique_fd.h"
 
 #include <QTest>
 
 #include <atomic>
+#include <cerrno>
+#include <deque>
+#include <mutex>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/eventfd.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace dmascope;
 
@@ -20,6 +29,105 @@ StreamConfig config(std::size_t samplesPerBlock = 1000, unsigned blocks = 8)
     c.blockCount = blocks;
     return c;
 }
+// A source whose buffers are filled when the test says so: fill(n) makes the next n queued
+// buffers ready at once, as a device does whose stream thread fell behind.
+class ScriptedSource final : public StreamSource
+{
+public:
+    struct Script
+    {
+        std::mutex mutex;
+        std::deque<unsigned> queued, filled; // guarded by mutex
+        UniqueFd filledFd{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+
+        void fill(unsigned n)
+        {
+            {
+                std::lock_guard lock(mutex);
+                for (; n > 0 && !queued.empty(); --n) {
+                    filled.push_back(queued.front());
+                    queued.pop_front();
+                }
+            }
+            const std::uint64_t one = 1;
+            QCOMPARE(::write(filledFd.get(), &one, sizeof one), ssize_t(sizeof one));
+        }
+    };
+
+    explicit ScriptedSource(std::shared_ptr<Script> script) : script_(std::move(script)) {}
+
+    Buffers allocate(std::size_t bytes, unsigned count) override
+    {
+        auto memory = std::make_shared<std::vector<std::uint8_t>>(bytes * count);
+        Buffers out;
+        for (unsigned i = 0; i < count; ++i)
+            out.buffers.push_back({memory->data() + i * bytes, bytes});
+        out.owner = memory;
+        bytes_ = bytes;
+        return out;
+    }
+    void start() override {}
+    int queue(unsigned index) noexcept override
+    {
+        std::lock_guard lock(script_->mutex);
+        script_->queued.push_back(index);
+        return 0;
+    }
+    bool filledReady() noexcept override
+    {
+        std::lock_guard lock(script_->mutex);
+        return !script_->filled.empty();
+    }
+    int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept override
+    {
+        for (;;) {
+            {
+                std::lock_guard lock(script_->mutex);
+                if (!script_->filled.empty()) {
+                    *out = {script_->filled.front(), bytes_, 0};
+                    script_->filled.pop_front();
+                    return 1;
+                }
+            }
+            pollfd fds[2] = {{script_->filledFd.get(), POLLIN, 0}, {wakeFd, POLLIN, 0}};
+            const int n = ::poll(fds, 2, timeoutMs);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return n < 0 ? -errno : 0;
+            if (fds[1].revents & POLLIN)
+                return -ECANCELED;
+            std::uint64_t count;
+            [[maybe_unused]] const ssize_t r = ::read(script_->filledFd.get(), &count, sizeof count);
+        }
+    }
+    void stop() noexcept override {}
+
+private:
+    std::shared_ptr<Script> script_;
+    std::size_t bytes_ = 0;
+};
+
+class ScriptedStream final : public Stream
+{
+public:
+    const std::shared_ptr<ScriptedSource::Script> script =
+        std::make_shared<ScriptedSource::Script>();
+    ~ScriptedStream() override { stop(); }
+
+protected:
+    Opened open(const StreamConfig &) override
+    {
+        ChannelLayout c;
+        c.id = "voltage0";
+        c.type = *ScanType::parse("le:s16/16>>0");
+        Opened o;
+        o.source = std::make_unique<ScriptedSource>(script);
+        o.layout = std::make_shared<const ScanLayout>(ScanLayout::compute({c}));
+        o.path = "scripted";
+        return o;
+    }
+};
 } // namespace
 
 class TstStream : public QObject
@@ -202,6 +310,33 @@ private slots:
         const int atStop = ready.load();
         QVERIFY(atStop > 2);
         QVERIFY(sub->ended() || sub->tryPop());
+    }
+
+    void consumersAreWokenOncePerBatchOfReadyBlocks()
+    {
+        ScriptedStream stream;
+        std::atomic<int> wakeUps{0};
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 16, [&] { wakeUps.fetch_add(1); });
+        stream.start(config(32, 16));
+        // A block alone: the consumer is woken before the stream thread waits for the next.
+        stream.script->fill(1);
+        QTRY_COMPARE(wakeUps.load(), 1);
+        QCOMPARE(sub->queued(), std::size_t{1});
+        // Three blocks ready together: one wake-up (a batch is at most a quarter of the pool).
+        stream.script->fill(3);
+        QTRY_COMPARE(sub->queued(), std::size_t{4});
+        QTRY_COMPARE(wakeUps.load(), 2);
+        for (std::uint64_t expected = 0; expected < 4; ++expected)
+            QCOMPARE(sub->tryPop()->block->sequence, expected);
+        // Eight at once: a wake-up every four blocks, so that consumers start on a batch (and
+        // hand its buffers back) while the stream thread is still publishing.
+        stream.script->fill(8);
+        QTRY_COMPARE(sub->queued(), std::size_t{8});
+        QTRY_COMPARE(wakeUps.load(), 4);
+        for (std::uint64_t expected = 4; expected < 12; ++expected)
+            QCOMPARE(sub->tryPop()->block->sequence, expected);
+        stream.stop();
+        QCOMPARE(stream.stats().overruns, std::uint64_t{0});
     }
 
     void statsAreReadableFromOtherThreads()

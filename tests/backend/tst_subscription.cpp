@@ -1,5 +1,6 @@
 // Subscription delivery: keep-newest (lossy) vs in-order (lossless), overrun accounting with the
-// discontinuity flag, end of stream, unsubscribe, and the wake-ups of a waiting consumer.
+// discontinuity flag, end of stream, unsubscribe, and the wake-ups of a waiting consumer (at
+// once, or deferred by the stream thread for a batch).
 #include "dmascope/block_pool.h"
 #include "dmascope/subscription.h"
 
@@ -206,6 +207,52 @@ private slots:
         QCOMPARE(calls, 2);
         sub.finish({});
         QCOMPARE(calls, 3);
+    }
+
+    void deferredWakeUpsComeWithWakeDeferredOrAHalfFullQueue()
+    {
+        Fixture f;
+        int calls = 0;
+        Subscription lossless(SubscriptionKind::Lossless, 8, [&] { ++calls; });
+        for (int i = 0; i < 3; ++i)
+            lossless.offer(f.next(), Subscription::Wake::Later);
+        QCOMPARE(calls, 0);
+        QCOMPARE(lossless.queued(), std::size_t{3});
+        lossless.wakeDeferred();
+        QCOMPARE(calls, 1);
+        lossless.wakeDeferred(); // nothing new since
+        QCOMPARE(calls, 1);
+        // The fourth block fills half the queue: the consumer hears of it at once, so that a
+        // batch never makes a lossless consumer overrun.
+        lossless.offer(f.next(), Subscription::Wake::Later);
+        QCOMPARE(calls, 2);
+        lossless.wakeDeferred();
+        QCOMPARE(calls, 2);
+
+        int lossyCalls = 0;
+        Subscription lossy(SubscriptionKind::Lossy, 1, [&] { ++lossyCalls; });
+        lossy.offer(f.next(), Subscription::Wake::Later);
+        lossy.offer(f.next(), Subscription::Wake::Later);
+        QCOMPARE(lossyCalls, 0);
+        lossy.wakeDeferred();
+        QCOMPARE(lossyCalls, 1);
+        QCOMPARE(lossy.tryPop()->block->sequence, f.sequence - 1);
+    }
+
+    void waitingConsumerIsWokenByWakeDeferred()
+    {
+        Fixture f;
+        Subscription sub(SubscriptionKind::Lossless, 8);
+        std::atomic<std::uint64_t> got{~std::uint64_t{0}};
+        std::thread consumer([&] {
+            if (auto d = sub.pop(-1))
+                got = d->block->sequence;
+        });
+        QTest::qWait(20);
+        sub.offer(f.next(), Subscription::Wake::Later);
+        sub.wakeDeferred();
+        consumer.join(); // pop(-1) would wait forever if the wake-up were lost
+        QCOMPARE(got.load(), std::uint64_t{0});
     }
 
     void deliveryOutlivesTheSubscription()

@@ -92,6 +92,10 @@ public:
     // Returns 1 with *out set, 0 on timeout, -ECANCELED when woken, or -errno (the stream
     // ends with that error). With nothing queued it waits for the wake-up alone.
     virtual int waitFilled(int timeoutMs, int wakeFd, FilledBuffer *out) noexcept = 0;
+    // Whether waitFilled() would return a filled buffer without waiting, as far as the source
+    // knows without a system call. While it says so, the stream defers waking its consumers
+    // (a batch of blocks per wake-up); false (the default) wakes them before every wait.
+    virtual bool filledReady() noexcept { return false; }
     // Stops acquisition and gives up the queued buffers: on the stream thread when it ends, or
     // on the caller's thread when start() fails part-way (then possibly before start()).
     virtual void stop() noexcept = 0;
@@ -143,6 +147,7 @@ protected:
 private:
     void run();
     void publish(const FilledBuffer &filled);
+    void wakeSubscribers();
     void end(StreamState state, const std::string &error);
     void finishSubscribers(const std::string &reason);
     std::shared_ptr<const std::vector<std::weak_ptr<Subscription>>> subscribers() const;
@@ -155,6 +160,7 @@ private:
     std::shared_ptr<BlockPool> pool_;
     std::uint64_t nextSequence_ = 0;
     std::uint64_t nextSample_ = 0;
+    unsigned unwokenBlocks_ = 0; // published since the subscribers were last woken
 
     std::atomic<StreamState> state_{StreamState::Idle};
     std::atomic<bool> cancel_{false};

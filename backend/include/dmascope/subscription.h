@@ -66,8 +66,15 @@ public:
 
     // --- Producer side, called by the stream thread ---
     enum class Offer { Queued, Replaced, Dropped, Closed };
+    // When the consumer hears of a queued block. Later batches wake-ups (each one a system call
+    // and a context switch) while the stream thread has more blocks to publish: the consumer
+    // is woken by wakeDeferred(), which the stream thread calls before it waits, or at once
+    // when a lossless queue is half full (so that batching never causes an overrun).
+    enum class Wake { Now, Later };
     // Queues `block`; never blocks. Dropped means a lossless overrun (already counted here).
-    Offer offer(const BlockRef &block);
+    Offer offer(const BlockRef &block, Wake wake = Wake::Now);
+    // Wakes the consumer if an offer deferred it.
+    void wakeDeferred();
     // The stream ended; `reason` is empty for a normal stop. Queued blocks stay poppable.
     void finish(const std::string &reason);
     bool closed() const;
@@ -79,6 +86,7 @@ private:
         std::uint64_t droppedBefore = 0;
     };
     std::optional<Delivery> takeLocked(std::unique_lock<std::mutex> &lock);
+    void wake();
 
     const SubscriptionKind kind_;
     const std::function<void()> onReady_;
@@ -93,6 +101,7 @@ private:
     std::uint64_t skipped_ = 0;         // guarded by mutex_
     bool closed_ = false;               // guarded by mutex_
     std::string endReason_;             // guarded by mutex_
+    bool wakeDeferred_ = false;         // producer side only (the stream thread)
 };
 
 } // namespace dmascope

@@ -90,6 +90,8 @@ public:
     int newestStatus() noexcept;
     // The newest transfer was seen done (no system call): false when empty or not yet seen.
     bool newestKnownDone() const noexcept { return count_ && newest().status != 1; }
+    // The same of the oldest transfer (the next one waitFilled() takes).
+    bool headKnownDone() const noexcept { return count_ && ring_[head_].status != 1; }
     // Forgets every transfer (after the buffer was disabled).
     void clear() noexcept;
 

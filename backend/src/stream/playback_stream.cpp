@@ -142,6 +142,12 @@ public:
         }
     }
 
+    bool filledReady() noexcept override
+    {
+        std::lock_guard lock(controls_->mutex);
+        return !filled_.empty();
+    }
+
     void stop() noexcept override
     {
         {

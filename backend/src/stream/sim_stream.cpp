@@ -152,6 +152,12 @@ public:
         }
     }
 
+    bool filledReady() noexcept override
+    {
+        std::lock_guard lock(mutex_);
+        return !filled_->empty();
+    }
+
     void stop() noexcept override
     {
         {

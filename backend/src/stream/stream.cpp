@@ -2,6 +2,7 @@
 
 #include "dmascope/system_error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <stdexcept>
@@ -91,6 +92,7 @@ void Stream::start(const StreamConfig &config)
     pool_ = std::move(pool);
     nextSequence_ = 0;
     nextSample_ = 0;
+    unwokenBlocks_ = 0;
     cancel_.store(false, std::memory_order_relaxed);
     startNs_.store(monotonicNs(), std::memory_order_relaxed);
     endNs_.store(0, std::memory_order_relaxed);
@@ -142,6 +144,10 @@ void Stream::run()
         }
         if (!pool_->prepareToWait())
             continue; // a buffer came back meanwhile: re-queue it before waiting
+        // Consumers are woken before a wait that may block, so batching never delays a block
+        // that could be processed while the stream thread waits.
+        if (!source_->filledReady())
+            wakeSubscribers();
         FilledBuffer filled;
         const int r = source_->waitFilled(kWaitTimeoutMs, pool_->wakeFd(), &filled);
         pool_->doneWaiting();
@@ -185,10 +191,24 @@ void Stream::publish(const FilledBuffer &filled)
     const auto subs = subscribers();
     for (const auto &weak : *subs) {
         const std::shared_ptr<Subscription> sub = weak.lock();
-        if (sub && sub->offer(block) == Subscription::Offer::Dropped)
+        if (sub && sub->offer(block, Subscription::Wake::Later) == Subscription::Offer::Dropped)
             consumerOverruns_.fetch_add(1, std::memory_order_relaxed);
     }
+    // A batch is at most a quarter of the pool, so consumers get blocks back to the source
+    // early even while the stream thread never has to wait.
+    if (++unwokenBlocks_ >= std::max(1u, pool_->size() / 4))
+        wakeSubscribers();
     // `block` drops here: with no subscriber holding it the buffer returns at once.
+}
+
+void Stream::wakeSubscribers()
+{
+    if (unwokenBlocks_ == 0)
+        return;
+    unwokenBlocks_ = 0;
+    for (const auto &weak : *subscribers())
+        if (const std::shared_ptr<Subscription> sub = weak.lock())
+            sub->wakeDeferred();
 }
 
 void Stream::end(StreamState state, const std::string &error)

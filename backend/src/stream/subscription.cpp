@@ -12,10 +12,11 @@ Subscription::Subscription(SubscriptionKind kind, std::size_t depth,
 {
 }
 
-Subscription::Offer Subscription::offer(const BlockRef &block)
+Subscription::Offer Subscription::offer(const BlockRef &block, Wake wake)
 {
     BlockRef displaced; // released after the lock: dropping the last ref recycles the buffer
     Offer result = Offer::Queued;
+    bool halfFull = false;
     {
         std::lock_guard lock(mutex_);
         if (closed_)
@@ -39,11 +40,28 @@ Subscription::Offer Subscription::offer(const BlockRef &block)
         e.block = block;
         e.droppedBefore = std::exchange(pendingDrops_, 0);
         ++count_;
+        halfFull = kind_ == SubscriptionKind::Lossless && 2 * count_ >= ring_.size();
     }
+    if (wake == Wake::Later && !halfFull) {
+        wakeDeferred_ = true;
+        return result;
+    }
+    wakeDeferred_ = false;
+    this->wake();
+    return result;
+}
+
+void Subscription::wakeDeferred()
+{
+    if (std::exchange(wakeDeferred_, false))
+        wake();
+}
+
+void Subscription::wake()
+{
     ready_.notify_one();
     if (onReady_)
         onReady_();
-    return result;
 }
 
 void Subscription::finish(const std::string &reason)
