@@ -206,7 +206,8 @@ void Stream::wakeSubscribers()
     if (unwokenBlocks_ == 0)
         return;
     unwokenBlocks_ = 0;
-    for (const auto &weak : *subscribers())
+    const auto subs = subscribers(); // held: a range-for would drop the snapshot before the loop
+    for (const auto &weak : *subs)
         if (const std::shared_ptr<Subscription> sub = weak.lock())
             sub->wakeDeferred();
 }
