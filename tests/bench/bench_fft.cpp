@@ -124,25 +124,13 @@ int main(int argc, char **argv)
                 "| outside / FFTW | blocks from memory: pipeline (FFT/s) | outside / FFTW "
                 "|\n|---|---|---|---|---|---|---|---|\n");
     for (const std::size_t n : {std::size_t(1) << 16, std::size_t(1) << 20, std::size_t(1) << 24}) {
-        SpectrumConfig c;
-        c.size = n;
-        c.window.type = WindowType::BlackmanHarris;
-        c.sampleRate = 10e6;
-        c.averaging = Averaging::Exponential;
-        c.averages = 8;
-        c.threads = 1;
-        c.effort = n <= (std::size_t(1) << 20) ? PlanEffort::Measure : PlanEffort::Estimate;
+        const SpectrumConfig c = benchConfig(n);
         SpectrumEngine engine(c);
 
-        // A raw block as the device delivers it: 4 interleaved s16 channels (the demo device's
-        // layout); channel 0 is analysed.
-        std::vector<std::int16_t> raw(4 * n);
-        for (std::size_t i = 0; i < n; ++i)
-            raw[4 * i] = std::int16_t(20000 * std::sin(0.01 * double(i)));
-        std::vector<dmascope::ChannelLayout> chans = dmascope::SimDevice::scanChannels();
-        for (auto &ch : chans) // all four as 16-bit, as the bench always measured
-            ch.type = chans[0].type;
-        const dmascope::ScanLayout layout = dmascope::ScanLayout::compute(chans);
+        // A raw block as the device delivers it (makeBlock); channel 0 is analysed.
+        const Block block = makeBlock(n);
+        const std::vector<std::int16_t> &raw = block.raw;
+        const dmascope::ScanLayout &layout = block.layout;
         dmascope::dsp::SpectrumFeed feed(layout, 0);
         const float scale = float(feed.fullScale() / 32768);
 

@@ -198,6 +198,15 @@ std::vector<float> makeWindow(const WindowSpec &spec, std::size_t n)
 }
 
 namespace {
+// Adds w[0..count-1] to the sums of f.
+void accumulate(WindowFactors &f, const float *w, std::size_t count)
+{
+    for (std::size_t k = 0; k < count; ++k) {
+        f.sum += w[k];
+        f.sumSquares += double(w[k]) * w[k];
+    }
+}
+
 WindowFactors finish(WindowFactors f, double n)
 {
     if (n > 0 && f.sum != 0) {
@@ -211,10 +220,7 @@ WindowFactors finish(WindowFactors f, double n)
 WindowFactors windowFactors(const std::vector<float> &window)
 {
     WindowFactors f;
-    for (float v : window) {
-        f.sum += v;
-        f.sumSquares += double(v) * v;
-    }
+    accumulate(f, window.data(), window.size());
     return finish(f, double(window.size()));
 }
 
@@ -227,10 +233,7 @@ WindowFactors InterpolatedWindow::factors() const
     for (std::size_t first = 0; first < n; first += kPiece) {
         const std::size_t count = std::min(kPiece, n - first);
         fill(first, count, piece.data());
-        for (std::size_t k = 0; k < count; ++k) {
-            f.sum += piece[k];
-            f.sumSquares += double(piece[k]) * piece[k];
-        }
+        accumulate(f, piece.data(), count);
     }
     return finish(f, double(n));
 }
