@@ -4,6 +4,8 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <memory>
+
 namespace dmascope::app {
 
 QString toString(Theme theme)
@@ -19,7 +21,9 @@ Theme themeFromString(const QString &name)
 QPalette palette(Theme theme)
 {
     if (theme == Theme::Light) {
-        QPalette p = QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+        // QStyleFactory::create hands over ownership; the style is only needed for its palette.
+        QPalette p = std::unique_ptr<QStyle>(QStyleFactory::create(QStringLiteral("Fusion")))
+                         ->standardPalette();
         p.setColor(QPalette::Highlight, QColor(0x1e, 0x6f, 0xd9));
         return p;
     }

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <functional>
+#include <memory>
 
 using namespace dmascope::ui;
 
@@ -71,7 +72,8 @@ QList<int> rowsWithColor(const QImage &img, const QRect &area, int x, const QCol
 // The app's two themes in short: Fusion's light palette, and a dark one.
 QPalette lightPalette()
 {
-    return QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+    return std::unique_ptr<QStyle>(QStyleFactory::create(QStringLiteral("Fusion")))
+        ->standardPalette();
 }
 
 QPalette darkPalette()
