@@ -297,6 +297,9 @@ private slots:
         QCOMPARE(WindowSpec::parse("blackman-harris")->type, WindowType::BlackmanHarris);
         const auto k = WindowSpec::parse("kaiser:6.5");
         QVERIFY(k && k->type == WindowType::Kaiser && k->kaiserBeta == 6.5);
+        QCOMPARE(k->toString(), std::string("kaiser:6.5"));
+        QCOMPARE(WindowSpec::parse("kaiser:20")->toString(), std::string("kaiser:20"));
+        QCOMPARE(WindowSpec::parse("flattop")->toString(), std::string("flattop"));
         QVERIFY(!WindowSpec::parse("hann:3", &err));
         QVERIFY2(QString::fromStdString(err).contains("only kaiser"), err.c_str());
         QVERIFY(!WindowSpec::parse("gauss", &err));

@@ -259,6 +259,24 @@ private slots:
         QCOMPARE(o.value("unit").toString(), QStringLiteral("dBFS"));
     }
 
+    // Without --window the figures are the signal's, not the window's: the demo device's sine
+    // (16-bit, SNR ~92 dB) reads ~86 dB of SNR through Blackman-Harris, whose sidelobes (-92 dB)
+    // count as noise, and its worst "spur" is then a sidelobe a few bins from the tone.
+    void spectrumDefaultWindowLeaksNothingIntoTheFigures()
+    {
+        const Run r = cli({"--uri", "sim:", "--json", "spectrum", "iio-sim-adc", "--channel",
+                           "voltage0", "--fft-size", "16384", "--averages", "4"});
+        EXPECT_EXIT(r, 0);
+        const QJsonObject o = json(r);
+        QCOMPARE(o.value("window").toString(), QStringLiteral("kaiser:20"));
+        QVERIFY2(o.value("snr").toDouble() > 90,
+                 qPrintable(QString::number(o.value("snr").toDouble())));
+        const double spurBins = std::abs(o.value("worstSpurFrequency").toDouble() -
+                                         o.value("fundamentalFrequency").toDouble()) /
+                                o.value("binWidth").toDouble();
+        QVERIFY2(spurBins > 16, qPrintable(QString::number(spurBins))); // Kaiser 20: lobe ±9
+    }
+
     void spectrumOfAnIqPairAndBadInput()
     {
         // I = cosine (phase 90), Q = sine: a positive frequency; the pair has no tone figures.

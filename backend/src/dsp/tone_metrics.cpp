@@ -98,8 +98,16 @@ std::optional<ToneMetrics> measureSingleTone(const SpectrumEngine &engine, unsig
 
     ToneMetrics m;
     m.fundamentalHz = f0;
-    m.fundamentalDbfs = 20 * std::log10(engine.amplitude(std::size_t(k0)) /
-                                        engine.config().fullScale);
+    // The tone's level from the power of its whole main lobe, less the noise under it: a sine
+    // of amplitude A puts N sum(w^2) A^2 / 4 into its lobe wherever it falls between bins, so
+    // unlike the peak bin (which drops by the window's scalloping loss, up to 1.4 dB for Hann)
+    // this reads A with every window.
+    const double lobeBins = double(std::min(nb - 1, k0 + w) - std::max(0L, k0 - w) + 1);
+    const double lobePower = std::max(signal - noisePerBin * lobeBins, 0.0);
+    const double amplitude =
+        2 *
+        std::sqrt(lobePower / (double(engine.config().size) * engine.windowFactors().sumSquares));
+    m.fundamentalDbfs = 20 * std::log10(amplitude / engine.config().fullScale);
     m.snrDb = 10 * std::log10(signal / noise);
     m.thdDbc = 10 * std::log10(std::max(distortion, 1e-300) / signal);
     m.sinadDb = 10 * std::log10(signal / (noise + distortion));

@@ -3,6 +3,7 @@
 #include "simd_clones.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numbers>
 
@@ -83,11 +84,16 @@ std::optional<WindowSpec> WindowSpec::parse(std::string_view text, std::string *
 
 std::string WindowSpec::toString() const
 {
-    for (const Named &n : kNames)
-        if (n.type == type)
-            return type == WindowType::Kaiser
-                       ? std::string(n.name) + ":" + std::to_string(kaiserBeta)
-                       : std::string(n.name);
+    for (const Named &n : kNames) {
+        if (n.type != type)
+            continue;
+        if (type != WindowType::Kaiser)
+            return n.name;
+        // The shortest text that parses back to the same beta ("kaiser:8.6", not 8.600000).
+        char beta[32];
+        const auto end = std::to_chars(beta, beta + sizeof beta, kaiserBeta).ptr;
+        return std::string(n.name) + ":" + std::string(beta, end);
+    }
     return "?";
 }
 

@@ -1,6 +1,8 @@
 // Single-tone figures of merit from an averaged power spectrum (real input), as ADC data sheets
 // and IEEE 1241 define them:
 //   signal S      power in the fundamental's main lobe (the largest peak above DC)
+//   tone level    the amplitude whose sine puts S (less the noise in the lobe's bins) into the
+//                 lobe: exact between bins with every window, where a bin's reading is not
 //   harmonics D   power in the main lobes of harmonics 2..(1+harmonics), folded into 0..fs/2
 //   noise N       mean power of the remaining bins (DC's lobe, fundamental and harmonics
 //                 excluded) times the number of bins above DC's lobe: the noise extrapolated
@@ -10,8 +12,10 @@
 //   SFDR = fundamental peak bin over the largest other bin above DC's lobe (dBc, positive)
 //   noise floor = mean level of a noise bin in dBFS (it falls 3 dB per doubling of the FFT size)
 // Main lobes are counted as +-halfWidth bins of the peak; the width follows the window.
-// Use a low-sidelobe window (Blackman-Harris, flat-top, Kaiser with beta >= 8): the leakage
-// of Hann or Hamming beyond the main lobe counts as noise and caps SNR near 50 dB.
+// The window's leakage beyond the main lobe counts as noise and its sidelobes as spurs: Hann
+// caps SNR near 50 dB; Blackman-Harris (-92 dB sidelobes) reads a 16-bit sine's SNR ~6 dB low
+// and a sidelobe as its worst spur; Kaiser with beta >= 16 leaks nothing a 16-bit converter
+// would show (docs/spectrum.md).
 #pragma once
 
 #include "dmascope/dsp/spectrum_engine.h"
