@@ -275,6 +275,14 @@ private slots:
                                          o.value("fundamentalFrequency").toDouble()) /
                                 o.value("binWidth").toDouble();
         QVERIFY2(spurBins > 16, qPrintable(QString::number(spurBins))); // Kaiser 20: lobe ±9
+        QCOMPARE(o.value("windowLimited").toBool(), false);
+
+        // Through Blackman-Harris the figures are its own, and the CLI says so.
+        const Run bh =
+            cli({"--uri", "sim:", "spectrum", "iio-sim-adc", "--channel", "voltage0", "--fft-size",
+                 "16384", "--averages", "4", "--window", "blackman-harris"});
+        EXPECT_EXIT(bh, 0);
+        QVERIFY2(bh.out.contains("these figures are the window's"), qPrintable(bh.out));
     }
 
     void spectrumOfAnIqPairAndBadInput()

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
+#include <mutex>
 #include <numbers>
 #include <vector>
 
@@ -22,6 +24,56 @@ unsigned mainLobeHalfWidth(const WindowSpec &window)
     }
     }
     return 3;
+}
+
+namespace {
+WindowCeiling computeWindowCeiling(const WindowSpec &window)
+{
+    // |W(k - 1/2)|^2 for every bin k of an m-point DFT: the DFT of w[n] e^{i pi n / m}.
+    constexpr std::size_t m = 1024;
+    const std::vector<float> w = makeWindow(window, m);
+    std::vector<std::complex<double>> twiddle(m), shifted(m);
+    for (std::size_t n = 0; n < m; ++n) {
+        twiddle[n] = std::polar(1.0, -2 * std::numbers::pi * double(n) / double(m));
+        shifted[n] = double(w[n]) * std::polar(1.0, std::numbers::pi * double(n) / double(m));
+    }
+    std::vector<double> power(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        std::complex<double> sum = 0;
+        for (std::size_t n = 0; n < m; ++n)
+            sum += shifted[n] * twiddle[(n * k) % m];
+        power[k] = std::norm(sum);
+    }
+    // The tone sits between bins 0 and 1: bin 0 is its peak, the lobe +-halfWidth around it.
+    const long half = long(mainLobeHalfWidth(window));
+    double lobe = 0, outside = 0, sidelobe = 0;
+    for (long k = -long(m) / 2; k < long(m) / 2; ++k) {
+        const double p = power[std::size_t((k + long(m)) % long(m))];
+        if (std::labs(k) <= half) {
+            lobe += p;
+        } else {
+            outside += p;
+            sidelobe = std::max(sidelobe, p);
+        }
+    }
+    constexpr double kFloor = 1e-300;
+    return {10 * std::log10(lobe / std::max(outside, kFloor)),
+            10 * std::log10(power[0] / std::max(sidelobe, kFloor))};
+}
+} // namespace
+
+WindowCeiling windowCeiling(const WindowSpec &window)
+{
+    // Measurements run on the GUI thread and on CLI threads alike: the cache takes a lock.
+    static std::mutex mutex;
+    static std::vector<std::pair<WindowSpec, WindowCeiling>> cache; // guarded by mutex
+    const std::lock_guard lock(mutex);
+    for (const auto &[spec, ceiling] : cache)
+        if (spec.type == window.type &&
+            (window.type != WindowType::Kaiser || spec.kaiserBeta == window.kaiserBeta))
+            return ceiling;
+    cache.emplace_back(window, computeWindowCeiling(window));
+    return cache.back().second;
 }
 
 std::optional<ToneMetrics> measureSingleTone(const SpectrumEngine &engine, unsigned harmonics,
@@ -117,6 +169,8 @@ std::optional<ToneMetrics> measureSingleTone(const SpectrumEngine &engine, unsig
     // A bin holding noisePerBin reads, as a one-sided amplitude (c = 2):
     const double a = 2 * std::sqrt(noisePerBin) / engine.windowFactors().sum;
     m.noiseFloorDbfs = 20 * std::log10(a / engine.config().fullScale);
+    const WindowCeiling ceiling = windowCeiling(engine.config().window);
+    m.windowLimited = m.snrDb > ceiling.snrDb - 3 || m.sfdrDbc > ceiling.sfdrDbc - 3;
     return m;
 }
 
