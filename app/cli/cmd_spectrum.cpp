@@ -234,10 +234,9 @@ int runSpectrum(const QStringList &args, GlobalOptions &globals)
             o.insert("enob", m->enob);
             o.insert("noiseFloorDbfs", m->noiseFloorDbfs);
             o.insert("worstSpurFrequency", m->worstSpurHz);
-            const dsp::WindowCeiling ceiling = dsp::windowCeiling(config.window);
             o.insert("windowLimited", m->windowLimited);
-            o.insert("windowSnrCeiling", ceiling.snrDb);
-            o.insert("windowSfdrCeiling", ceiling.sfdrDbc);
+            o.insert("windowSnrCeiling", m->windowCeiling.snrDb);
+            o.insert("windowSfdrCeiling", m->windowCeiling.sfdrDbc);
         } else {
             o.insert("metricsError", QString::fromStdString(noMetrics));
         }
@@ -265,12 +264,11 @@ int runSpectrum(const QStringList &args, GlobalOptions &globals)
     out(QString("ENOB       %1 bits").arg(m->enob, 0, 'f', 2));
     out(QString("noise      %1 dBFS per bin").arg(m->noiseFloorDbfs, 0, 'f', 2));
     if (m->windowLimited) {
-        const dsp::WindowCeiling ceiling = dsp::windowCeiling(config.window);
         out(QString("note       these figures are the window's: %1 lets a tone reach SNR %2 dB "
                     "and SFDR %3 dBc at most; try --window kaiser:20")
                 .arg(QString::fromStdString(config.window.toString()))
-                .arg(ceiling.snrDb, 0, 'f', 1)
-                .arg(ceiling.sfdrDbc, 0, 'f', 1));
+                .arg(m->windowCeiling.snrDb, 0, 'f', 1)
+                .arg(m->windowCeiling.sfdrDbc, 0, 'f', 1));
     }
     return ExitOk;
 }

@@ -414,7 +414,6 @@ QWidget *SpectrumInstrument::buildMeasurementGroup()
     auto *layout = new QVBoxLayout(box);
     measurements_ = new QTableWidget(0, 2);
     measurements_->setObjectName(QStringLiteral("measurements"));
-    measurements_->setObjectName(QStringLiteral("measurements"));
     measurements_->setHorizontalHeaderLabels({tr("Quantity"), tr("Value")});
     measurements_->verticalHeader()->hide();
     measurements_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -620,12 +619,10 @@ void SpectrumInstrument::onMeasured(const std::vector<TraceMetrics> &results)
         add(tr("SINAD"), dbText(m.sinadDb));
         add(tr("ENOB"), QStringLiteral("%1 bits").arg(m.enob, 0, 'f', 2));
         add(tr("Noise floor"), QStringLiteral("%1 dBFS/bin").arg(m.noiseFloorDbfs, 0, 'f', 1));
-        if (m.windowLimited) {
-            const dsp::WindowCeiling c = dsp::windowCeiling(settings_.window);
+        if (m.windowLimited)
             add(tr("Window limit"), tr("SNR %1 dB, SFDR %2 dBc at most: use Kaiser β ≥ 16")
-                                        .arg(c.snrDb, 0, 'f', 1)
-                                        .arg(c.sfdrDbc, 0, 'f', 1));
-        }
+                                        .arg(m.windowCeiling.snrDb, 0, 'f', 1)
+                                        .arg(m.windowCeiling.sfdrDbc, 0, 'f', 1));
     }
     measurements_->setRowCount(rows);
 }

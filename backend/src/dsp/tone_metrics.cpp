@@ -169,8 +169,9 @@ std::optional<ToneMetrics> measureSingleTone(const SpectrumEngine &engine, unsig
     // A bin holding noisePerBin reads, as a one-sided amplitude (c = 2):
     const double a = 2 * std::sqrt(noisePerBin) / engine.windowFactors().sum;
     m.noiseFloorDbfs = 20 * std::log10(a / engine.config().fullScale);
-    const WindowCeiling ceiling = windowCeiling(engine.config().window);
-    m.windowLimited = m.snrDb > ceiling.snrDb - 3 || m.sfdrDbc > ceiling.sfdrDbc - 3;
+    m.windowCeiling = windowCeiling(engine.config().window);
+    m.windowLimited =
+        m.snrDb > m.windowCeiling.snrDb - 3 || m.sfdrDbc > m.windowCeiling.sfdrDbc - 3;
     return m;
 }
 

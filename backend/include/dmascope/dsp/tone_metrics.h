@@ -25,6 +25,15 @@
 
 namespace dmascope::dsp {
 
+// The SNR and SFDR of a noiseless tone half a bin off centre (where windows leak the most) seen
+// through a window with these metrics: its power outside the main lobe counts as noise, its
+// highest sidelobe as the worst spur.
+struct WindowCeiling
+{
+    double snrDb = 0;
+    double sfdrDbc = 0;
+};
+
 struct ToneMetrics
 {
     double fundamentalHz = 0;
@@ -36,22 +45,17 @@ struct ToneMetrics
     double sfdrDbc = 0;
     double worstSpurHz = 0;
     double noiseFloorDbfs = 0;
-    // SNR or SFDR is within 3 dB of what the window lets any tone reach (windowCeiling): the
-    // window's leakage, not the signal, makes at least half the noise or the worst spur.
+    // What the spectrum's window lets any tone reach, and whether SNR or SFDR is within 3 dB
+    // of it: then the window's leakage, not the signal, makes at least half the noise or the
+    // worst spur.
+    WindowCeiling windowCeiling;
     bool windowLimited = false;
 };
 
 // Half-width in bins of a window's main lobe (plus the leakage of a tone between bins).
 unsigned mainLobeHalfWidth(const WindowSpec &window);
 
-// The SNR and SFDR of a noiseless tone half a bin off centre (where windows leak the most) seen
-// through `window` with these metrics: its power outside the main lobe counts as noise, its
-// highest sidelobe as the worst spur. Computed once per window (a 1024-point DTFT), then cached.
-struct WindowCeiling
-{
-    double snrDb = 0;
-    double sfdrDbc = 0;
-};
+// The ceiling of `window`, computed once per window (a 1024-point DTFT), then cached.
 WindowCeiling windowCeiling(const WindowSpec &window);
 
 // Measures the tone in `engine`'s current (averaged) spectrum. std::nullopt with *error set when
