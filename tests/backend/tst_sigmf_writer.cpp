@@ -2,8 +2,9 @@
 // in order on disk; metadata valid against the official SigMF 1.2.5 schema (Debian's
 // python3-jsonschema) with the expected fields; limits; channel subsets; a disk slower than the
 // device (overruns annotated, new captures with the right global index); a full disk injected
-// through the sys:: table (whole frames kept, valid metadata, a clear error); kill -9 of a
-// recording child process leaves a readable recording.
+// through the sys:: table (whole frames kept, valid metadata, a clear error), met first by a
+// metadata update, or there from the start (nothing kept), and a real tmpfs without a spare inode;
+// kill -9 of a recording child process leaves a readable recording.
 #include "dmascope/counter_check.h"
 #include "dmascope/record/sigmf_writer.h"
 #include "dmascope/sim_stream.h"
@@ -563,6 +564,69 @@ private slots:
         QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
     }
 
+    // A metadata update, not a data write, meets the full disk: the recording gives up the
+    // tail it needs for the metadata, which then describes exactly the data.
+    void fullDiskOnAMetadataUpdateMakesRoom()
+    {
+        QTemporaryDir dir;
+        sys::Table t = sys::realTable();
+        t.write = fullDiskForMetaWrite;
+        g_dataBudget = 1L << 40;
+        g_full = true;
+        g_metaLimit = 400'000;
+        sys::ScopedTable scoped(t);
+        SimStream stream;
+        stream.device()->setSamplingFrequency(200'000);
+        RecordingOptions o = options(dir.path(), 200'000);
+        o.metadataIntervalMs = 5;
+        SigmfWriter writer(o);
+        writer.start(stream);
+        stream.start(config(1000));
+        QVERIFY(writer.wait(60000));
+        stream.stop();
+        const RecordingProgress p = writer.progress();
+        QCOMPARE(p.state, RecordingState::Failed);
+        QCOMPARE(p.stopReason, std::string("disk full"));
+        const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
+        QVERIFY2(p.error.starts_with("disk full: could not update " + meta +
+                                     " (No space left on device (errno 28)); the recording was "
+                                     "stopped and holds the " +
+                                     std::to_string(p.frames) + " samples written"),
+                 p.error.c_str());
+        QVERIFY2(p.frames > 0 && p.frames * 8 <= 400'000, p.error.c_str());
+        QCOMPARE(QFileInfo(dir.filePath("rec.sigmf-data")).size(), qint64(p.frames * 8));
+        const DiskCheck c = checkOnDisk(dir.filePath("rec"));
+        QVERIFY2(c.problem.isEmpty(), qPrintable(c.problem));
+        QCOMPARE(c.meta.iio->sampleCount, std::optional<std::uint64_t>(p.frames));
+        QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
+    }
+
+    // The disk is full before anything is written: no metadata ever fits, and an empty pair
+    // (which no reader takes) is not left behind.
+    void fullDiskBeforeTheFirstBlockKeepsNoFiles()
+    {
+        QTemporaryDir dir;
+        sys::Table t = sys::realTable();
+        t.write = fullDiskForMetaWrite;
+        g_dataBudget = 0;
+        g_full = true;
+        g_metaLimit = -1;
+        sys::ScopedTable scoped(t);
+        SimStream stream;
+        SigmfWriter writer(options(dir.path(), 100'000));
+        writer.start(stream);
+        stream.start(config(1000));
+        QVERIFY(writer.wait(60000));
+        stream.stop();
+        const RecordingProgress p = writer.progress();
+        QCOMPARE(p.state, RecordingState::Failed);
+        QCOMPARE(p.stopReason, std::string("disk full"));
+        QVERIFY2(p.error.ends_with("; no metadata could be written, so nothing was kept"),
+                 p.error.c_str());
+        QCOMPARE(p.frames, 0u);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList());
+    }
+
     // The real thing where the host allows it (root: a private mount namespace with a 1 MiB
     // tmpfs); the VM test does it on the guest's kernel everywhere. The child (this binary
     // again, see main()) checks its recording before its namespace goes away and reports on
@@ -580,6 +644,26 @@ private slots:
         QVERIFY2(WIFEXITED(status), message.constData());
         if (WEXITSTATUS(status) == 77)
             QSKIP(message.constData()); // covered by the injected tests above and the VM test
+        QVERIFY2(WEXITSTATUS(status) == 0, message.constData());
+        qInfo("%s", message.constData());
+    }
+
+    // A tmpfs without a spare inode (a full inode table): the first metadata goes into the
+    // reserved file itself; the next update, which needs a temporary file, stops the recording
+    // and every sample written stays on disk for the reader.
+    void realInodeStarvedTmpfsKeepsEverything()
+    {
+        QTemporaryDir dir;
+        int out = -1;
+        const pid_t pid = spawn({QCoreApplication::applicationFilePath().toStdString(),
+                                 "--child-inode-starved-tmpfs", dir.path().toStdString()},
+                                &out);
+        QVERIFY(pid > 0);
+        QByteArray message;
+        const int status = finish(pid, out, &message);
+        QVERIFY2(WIFEXITED(status), message.constData());
+        if (WEXITSTATUS(status) == 77)
+            QSKIP(message.constData());
         QVERIFY2(WEXITSTATUS(status) == 0, message.constData());
         qInfo("%s", message.constData());
     }
@@ -693,6 +777,48 @@ int childFullTmpfs(const QString &dir)
     return report(p.error, 0);
 }
 
+// --child-inode-starved-tmpfs DIR: as above on a tmpfs with three inodes (its root, the two
+// recording files), for two seconds at most. Exit 0, 1 or 77 as above.
+int childInodeStarvedTmpfs(const QString &dir)
+{
+    auto report = [](const std::string &text, int code) {
+        std::fputs(text.c_str(), stdout);
+        return code;
+    };
+    const std::string mnt = dir.toStdString();
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64m,nr_inodes=3") != 0)
+        return report(std::string("no private tmpfs here: ") + std::strerror(errno), 77);
+    SimStream stream;
+    stream.device()->setSamplingFrequency(1'000'000);
+    RecordingOptions o = options(dir, 1'000'000);
+    o.metadataIntervalMs = 100;
+    o.limits.seconds = 2;
+    SigmfWriter writer(o);
+    writer.start(stream);
+    stream.start(config(1000));
+    if (!writer.wait(60000))
+        return report("the recording did not stop", 1);
+    stream.stop();
+    const RecordingProgress p = writer.progress();
+    if (p.state != RecordingState::Failed || p.stopReason != "disk full" ||
+        p.error.find("rec.sigmf-meta describes its first ") == std::string::npos)
+        return report("state " + std::string(toString(p.state)) + ", " + p.error, 1);
+    const QString base = dir + "/rec";
+    const DiskCheck c = checkOnDisk(base);
+    if (!c.problem.isEmpty())
+        return report(c.problem.toStdString(), 1);
+    const qint64 size = QFileInfo(base + ".sigmf-data").size();
+    if (size != qint64(p.frames * 8) || c.meta.iio->sampleCount.value_or(0) > p.frames ||
+        p.frames == 0 || !intact(c.report))
+        return report("data " + std::to_string(size) + " bytes, " + std::to_string(p.frames) +
+                          " frames, meta " + std::to_string(c.meta.iio->sampleCount.value_or(0)) +
+                          "; " + c.report.firstProblem,
+                      1);
+    return report(p.error, 0);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -702,6 +828,8 @@ int main(int argc, char **argv)
         return childRecord(QString::fromLocal8Bit(argv[2]));
     if (argc == 3 && std::string_view(argv[1]) == "--child-full-tmpfs")
         return childFullTmpfs(QString::fromLocal8Bit(argv[2]));
+    if (argc == 3 && std::string_view(argv[1]) == "--child-inode-starved-tmpfs")
+        return childInodeStarvedTmpfs(QString::fromLocal8Bit(argv[2]));
     TstSigmfWriter test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

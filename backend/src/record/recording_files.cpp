@@ -87,8 +87,10 @@ RecordingFiles createRecordingFiles(const std::string &directory, const std::str
             throwSystemError("create " + files.metaPath);
         }
         ::close(meta);
-        files.data.reset(::open(files.dataPath.c_str(),
-                                O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+        // Read-write: on a full disk the writer reads back the tail it gives up for the
+        // metadata, to put it back if that did not help.
+        files.data.reset(
+            ::open(files.dataPath.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
         if (!files.data) {
             const int err = errno;
             ::unlink(files.metaPath.c_str());

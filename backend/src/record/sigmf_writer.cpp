@@ -289,28 +289,31 @@ void SigmfWriter::run()
         const std::string json = st.meta.toJson();
         if (options_.syncData && ::fdatasync(st.files.data.get()) != 0)
             return errno;
-        UniqueFd tmp(::open(st.metaTempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                            0644));
-        if (!tmp)
+        UniqueFd out(
+            ::open(st.metaTempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        // No inode for the temporary file (a full inode table) while the reserved metadata
+        // file is still empty: there is nothing to protect, so that file is written itself (if
+        // that fails part-way, the caller removes it with the data: nothing describes them).
+        const bool inPlace =
+            !out && (errno == ENOSPC || errno == EDQUOT) && st.metaFrames == UINT64_MAX;
+        if (inPlace)
+            out = UniqueFd(::open(st.files.metaPath.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+        if (!out)
             return errno;
+        auto failed = [&](int err) {
+            if (!inPlace)
+                ::unlink(st.metaTempPath.c_str());
+            return err;
+        };
         std::size_t done = 0;
-        if (const int err = writeAll(tmp.get(), reinterpret_cast<const std::uint8_t *>(
-                                                    json.data()),
-                                     json.size(), &done)) {
-            ::unlink(st.metaTempPath.c_str());
-            return err;
-        }
-        if (options_.syncData && ::fsync(tmp.get()) != 0) {
-            const int err = errno;
-            ::unlink(st.metaTempPath.c_str());
-            return err;
-        }
-        tmp.reset();
-        if (::rename(st.metaTempPath.c_str(), st.files.metaPath.c_str()) != 0) {
-            const int err = errno;
-            ::unlink(st.metaTempPath.c_str());
-            return err;
-        }
+        if (const int err = writeAll(out.get(), reinterpret_cast<const std::uint8_t *>(json.data()),
+                                     json.size(), &done))
+            return failed(err);
+        if (options_.syncData && ::fsync(out.get()) != 0)
+            return failed(errno);
+        out.reset();
+        if (!inPlace && ::rename(st.metaTempPath.c_str(), st.files.metaPath.c_str()) != 0)
+            return failed(errno);
         st.lastMetaNs = monotonicNs();
         st.metaDirty = false;
         st.metaFrames = st.frames;
@@ -380,39 +383,72 @@ void SigmfWriter::run()
         return {};
     };
 
-    // The disk is full or failed: keep whole frames, make room for the metadata if needed and
-    // write it, and say where and how much was kept.
-    auto failWrite = [&](int err) {
-        const off_t whole = static_cast<off_t>(st.frames * st.frameBytes);
-        [[maybe_unused]] const int t1 = sys::table().ftruncate(st.files.data.get(), whole);
+    // The disk is full or failed: keep whole frames and leave metadata that describes them,
+    // giving up kMetaRoomBytes of the tail when the metadata does not fit (and putting them
+    // back when that did not help). Returns the metadata's errno and what was kept.
+    struct Kept
+    {
+        int metaErr;
+        std::string what;
+    };
+    auto keepWholeFrames = [&]() -> Kept {
+        const int fd = st.files.data.get();
+        [[maybe_unused]] const int t1 =
+            sys::table().ftruncate(fd, static_cast<off_t>(st.frames * st.frameBytes));
         int metaErr = writeMeta();
         if ((metaErr == ENOSPC || metaErr == EDQUOT) && st.frames > 0) {
             const std::uint64_t give = std::min<std::uint64_t>(
                 st.frames, (kMetaRoomBytes + st.frameBytes - 1) / st.frameBytes);
-            st.frames -= give;
-            st.bytes = st.frames * st.frameBytes;
-            [[maybe_unused]] const int t2 = sys::table().ftruncate(
-                st.files.data.get(), static_cast<off_t>(st.bytes));
-            metaErr = writeMeta();
+            const off_t at = static_cast<off_t>((st.frames - give) * st.frameBytes);
+            std::vector<std::uint8_t> tail(give * st.frameBytes);
+            if (sys::pread(fd, tail.data(), tail.size(), at) == static_cast<ssize_t>(tail.size()) &&
+                sys::table().ftruncate(fd, at) == 0) {
+                st.frames -= give;
+                metaErr = writeMeta();
+                if (metaErr) {
+                    std::size_t back = 0;
+                    if (::lseek(fd, at, SEEK_SET) == at)
+                        writeAll(fd, tail.data(), tail.size(), &back);
+                    st.frames += back / st.frameBytes;
+                    [[maybe_unused]] const int t2 =
+                        sys::table().ftruncate(fd, static_cast<off_t>(st.frames * st.frameBytes));
+                }
+            }
         }
+        st.bytes = st.frames * st.frameBytes;
+        if (!metaErr)
+            return {0, " and holds the " + formatCount(st.frames) + " samples written"};
+        if (st.metaFrames != UINT64_MAX)
+            return {metaErr, "; " + st.files.metaPath + " describes its first " +
+                                 formatCount(st.metaFrames) + " samples (its last update), and " +
+                                 "a reader also finds the " +
+                                 formatCount(st.frames - std::min(st.frames, st.metaFrames)) +
+                                 " written after them"};
+        // Nothing describes the data, and an empty metadata file is not a recording.
+        ::unlink(st.files.metaPath.c_str());
+        ::unlink(st.files.dataPath.c_str());
+        st.frames = st.bytes = 0;
+        return {metaErr, "; no metadata could be written, so nothing was kept"};
+    };
+
+    auto failWrite = [&](int err) {
         const bool full = err == ENOSPC || err == EDQUOT;
+        const Kept kept = keepWholeFrames();
         error = (full ? "disk full: could not write " : "could not write ") +
                 st.files.dataPath + " (" + describeErrno(err) + "); the recording was stopped";
-        if (metaErr)
+        if (kept.metaErr)
             error += ", and its metadata could not be updated either (" +
-                     describeErrno(metaErr) + "): " + st.files.metaPath +
-                     " describes the recording as it was at the last update";
-        else
-            error += " and holds the " + formatCount(st.frames) + " samples written";
+                     describeErrno(kept.metaErr) + ")";
+        error += kept.what;
         stopReason = full ? "disk full" : "write error";
     };
 
-    // The metadata could not be updated: stop (the previous metadata stays valid).
+    // The metadata could not be updated (or written at all).
     auto failMeta = [&](int err) {
-        error = "could not update the metadata " + st.files.metaPath + " (" +
-                describeErrno(err) + "); the recording was stopped";
-        stopReason = (err == ENOSPC || err == EDQUOT) ? "disk full" : "write error";
-        publishProgress(RecordingState::Failed);
+        const bool full = err == ENOSPC || err == EDQUOT;
+        error = (full ? "disk full: could not update " : "could not update ") + st.files.metaPath +
+                " (" + describeErrno(err) + "); the recording was stopped" + keepWholeFrames().what;
+        stopReason = full ? "disk full" : "write error";
     };
 
     // Wall-clock time of a block's first sample: it was published (monotonic timestamp) when
@@ -453,11 +489,8 @@ void SigmfWriter::run()
         error = setupLayout(*st.initialLayout);
         if (!error.empty())
             stopReason = "bad channel selection";
-        else if (const int err = writeMeta()) {
-            error = "could not write the metadata " + st.files.metaPath + " (" +
-                    describeErrno(err) + ")";
-            stopReason = "write error";
-        }
+        else if (const int err = writeMeta())
+            failMeta(err);
     }
 
     st.initialMetaWritten.set_value();
