@@ -91,7 +91,7 @@ double parseSeconds(const QString &option, const QString &value)
 {
     bool ok = false;
     const double v = value.toDouble(&ok);
-    if (!ok || v < 0 || v > 1e6)
+    if (!ok || !(v >= 0 && v <= 1e6)) // NaN too
         throw UsageError(QString("--%1: '%2' is not a number of seconds (0 = until Ctrl-C)")
                              .arg(option, value));
     return v;
@@ -161,13 +161,19 @@ void installInterruptHandler()
     struct sigaction sa = {};
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    // SIGHUP too: a closed terminal or ssh session should end a recording as cleanly as Ctrl-C.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(sig, &sa, nullptr);
 }
 
 bool interrupted()
 {
     return g_interrupted.load();
+}
+
+const std::atomic<bool> &interruptFlag()
+{
+    return g_interrupted;
 }
 
 } // namespace dmascope::cli

@@ -144,9 +144,9 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
     if (cmd.parser().isSet(rate)) {
         bool ok = false;
         o.sampleRate = cmd.parser().value(rate).toDouble(&ok);
-        if (!ok || !(o.sampleRate > 0))
-            throw UsageError(
-                QString("--rate: '%1' is not a rate in Hz above 0").arg(cmd.parser().value(rate)));
+        if (!ok || !isValidSampleRate(o.sampleRate))
+            throw UsageError(QString("--rate: '%1' is not a rate in Hz above 0 and at most 1e12")
+                                 .arg(cmd.parser().value(rate)));
     }
 
     const bool limited = o.limits.seconds > 0 || o.limits.bytes > 0 || o.limits.samples > 0;
@@ -159,9 +159,10 @@ int runRecord(const QStringList &args, GlobalOptions &globals)
         const std::string hz =
             ctx->readAttribute({dev.id, AttributeRef::Scope::Device, {}, "sampling_frequency"});
         o.sampleRate = QString::fromStdString(hz).toDouble();
-        if (!(o.sampleRate > 0))
+        if (!isValidSampleRate(o.sampleRate))
             throw std::runtime_error(dev.name + ": sampling_frequency '" + hz +
-                                     "' is not a rate; give one with --rate");
+                                     "' is not a rate (above 0, at most 1e12 Hz); give one "
+                                     "with --rate");
     }
     o.device.device = dev.name.empty() ? dev.id : dev.name;
     o.device.deviceId = dev.id;

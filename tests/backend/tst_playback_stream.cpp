@@ -2,8 +2,8 @@
 // (16 bits), voltage3 the 12-bit counter of the original sample index, so every check is on
 // content positions, never on times. Zero-copy blocks, capture boundaries (discontinuity and
 // the recorded gap as lost samples), pause / seek (with the paused preview) / loop / speed
-// (only an upper bound on progress, which a slow machine cannot break), channel subsets,
-// float recordings converted to int32.
+// (only an upper bound on progress, which a slow machine cannot break), a missing or absurdly
+// slow sample rate, channel subsets, float recordings converted to int32.
 #include "dmascope/counter_check.h"
 #include "dmascope/playback_stream.h"
 #include "sigmf_fixture.h"
@@ -288,6 +288,34 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(stream.position() > 20'000, 30000);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stream.setSpeed(-1));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stream.setSpeed(1e4));
+    }
+
+    void withoutASampleRateItPlaysUnpaced()
+    {
+        // Nothing to pace by: at speed 1 it must not crawl at an implied 1 Hz.
+        QTemporaryDir dir;
+        PlaybackStream stream(makeRecording(dir, 5'000, {{0, 0}}, 0).toStdString());
+        QCOMPARE(stream.recording()->meta().sampleRate, 0.0);
+        QCOMPARE(stream.speed(), 1.0);
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
+        stream.start(config());
+        const auto got = collect(*sub, [](const std::vector<Got> &g) { return g.size() == 5; });
+        QCOMPARE(got.size(), std::size_t{5});
+        QCOMPARE(got.back().position, 4'000u);
+    }
+
+    void anExtremelySlowRateWaitsWithoutOverflow()
+    {
+        // 1e-300 Hz: the first block is due in ~1e300 s, which does not fit a time point; the
+        // engine waits (capped), and a speed change still wakes it.
+        QTemporaryDir dir;
+        PlaybackStream stream(makeRecording(dir, 2'000, {{0, 0}}, 1e-300).toStdString());
+        auto sub = stream.subscribe(SubscriptionKind::Lossless, 64);
+        stream.start(config());
+        QVERIFY(!sub->pop(300)); // not due
+        stream.setSpeed(PlaybackStream::kUnpaced);
+        QVERIFY(sub->pop(30000));
+        stream.stop();
     }
 
     void channelSubsetIsCopied()

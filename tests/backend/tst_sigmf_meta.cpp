@@ -264,7 +264,7 @@ private slots:
         row("version_garbage", "global.core:version: must look like 1.2.5, got \"one\"");
         row("sample_rate_string", "global.core:sample_rate: must be a number, got \"1e6\"");
         row("sample_rate_zero",
-            "global.core:sample_rate: must be between 1 and 1e12 samples per second");
+            "global.core:sample_rate: must be above 0 and at most 1e12 samples per second");
         row("num_channels_zero", "global.core:num_channels: must be between 1 and 4096, got 0");
         row("num_channels_fraction",
             "global.core:num_channels: must be a non-negative integer, got 2.5");

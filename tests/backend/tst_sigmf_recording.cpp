@@ -2,7 +2,8 @@
 // tests/data/sigmf/valid with data generated here) for complex float, big-endian and multi-
 // channel integer types; dmascope's iio extension decoded exactly (shifted 12-bit samples,
 // scale and offset); recordings cut short (partial frame, data beyond the last metadata
-// update); errors that name the file.
+// update); a missing sample rate noted; errors that name the file, and a FIFO in a file's place
+// refused instead of blocking.
 #include "dmascope/record/sigmf_recording.h"
 #include "dmascope/system_error.h"
 #include "sigmf_fixture.h"
@@ -11,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
 
 using namespace dmascope;
 using namespace sigmf_fixture;
@@ -240,6 +242,44 @@ private slots:
             QCOMPARE(std::string(e.what()),
                      "open the samples " + base + ".sigmf-data: No such file or directory (errno 2)");
         }
+    }
+
+    void aFifoInPlaceOfAFileIsRefusedWithoutBlocking()
+    {
+        // Opening a FIFO for reading blocks until a writer comes: a recording must not hang.
+        QTemporaryDir dir;
+        const std::string base = dir.filePath("fifo").toStdString();
+        QCOMPARE(::mkfifo((base + ".sigmf-meta").c_str(), 0644), 0);
+        try {
+            SigmfRecording::open(base);
+            QFAIL("opened a FIFO as metadata");
+        } catch (const SigmfError &e) {
+            QCOMPARE(std::string(e.what()), base + ".sigmf-meta is not a regular file");
+        }
+        QVERIFY(QFile::remove(QString::fromStdString(base + ".sigmf-meta")));
+        writeFile(QString::fromStdString(base + ".sigmf-meta"),
+                  readFile(kValid + "/ri32_be.sigmf-meta"));
+        QCOMPARE(::mkfifo((base + ".sigmf-data").c_str(), 0644), 0);
+        try {
+            SigmfRecording::open(base);
+            QFAIL("opened a FIFO as samples");
+        } catch (const SigmfError &e) {
+            QCOMPARE(std::string(e.what()), base + ".sigmf-data is not a regular file");
+        }
+    }
+
+    void aMissingSampleRateIsNoted()
+    {
+        QTemporaryDir dir;
+        SigmfMeta m = iioMeta(std::nullopt);
+        m.sampleRate = 0; // not written
+        const QString base = writeRecording(dir.filePath("norate"), m, iioFrames(100));
+        const auto r = SigmfRecording::open(base.toStdString());
+        QCOMPARE(r->meta().sampleRate, 0.0);
+        QCOMPARE(r->seconds(), 0.0);
+        QCOMPARE(r->warnings().size(), std::size_t{1});
+        QCOMPARE(r->warnings()[0], std::string("the metadata gives no sample rate "
+                                               "(core:sample_rate): playback is not paced"));
     }
 };
 

@@ -707,6 +707,10 @@ private slots:
         SimStream stream;
         RecordingOptions o = options(dir.path(), 0);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SigmfWriter(o).start(stream));
+        // Past the range a reader accepts: refused up front rather than written unreadable.
+        o.sampleRate = 2e12;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SigmfWriter(o).start(stream));
+        QVERIFY(QDir(dir.path()).isEmpty());
         o = options(dir.path() + "/missing", 1000);
         try {
             SigmfWriter(o).start(stream);

@@ -1,6 +1,7 @@
 // dmascope-cli record on the demo device sim: as users run it: a recording with a sample limit
-// (files, output, --json), names that never overwrite, a duration limit, and the errors
-// (missing folder, bad name pattern, unknown device) with their exit codes.
+// (files, output, --json), names that never overwrite, a duration limit, SIGHUP closing it
+// cleanly, and the errors (missing folder, bad name pattern, unknown device, a rate out of
+// range) with their exit codes.
 #include "cli_runner.h"
 
 #include "dmascope/record/sigmf_recording.h"
@@ -8,7 +9,10 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
+
+#include <csignal>
 
 using namespace clitest;
 
@@ -102,6 +106,38 @@ private slots:
 
         const Run badLimit = cli(record(tmp_.path(), {"--samples", "-4"}));
         EXPECT_EXIT(badLimit, 2);
+
+        // A rate no reader would accept is refused before anything is written.
+        const QString rateDir = tmp_.filePath("rate");
+        QVERIFY(QDir().mkpath(rateDir));
+        const Run badRate = cli(record(rateDir, {"--samples", "10", "--rate", "2e12"}));
+        EXPECT_EXIT(badRate, 2);
+        QVERIFY2(badRate.err.contains("at most 1e12"), qPrintable(badRate.err));
+        QVERIFY(QDir(rateDir).isEmpty());
+    }
+
+    void hangupEndsTheRecordingCleanly()
+    {
+        // A closed terminal or ssh session sends SIGHUP: the recording must be closed as on
+        // Ctrl-C (final metadata describing every sample written), not cut off.
+        const QString dir = tmp_.filePath("hup");
+        QVERIFY(QDir().mkpath(dir));
+        QProcess p;
+        p.start(DMASCOPE_CLI, record(dir, {"--name", "hup"}));
+        QVERIFY(p.waitForStarted());
+        QByteArray printed;
+        QTRY_VERIFY_WITH_TIMEOUT((printed += p.readAllStandardOutput()).startsWith("recording "),
+                                 30000);
+        QTest::qWait(300);
+        QCOMPARE(::kill(static_cast<pid_t>(p.processId()), SIGHUP), 0);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0); // no limit: a signal is how it ends
+        const auto rec = dmascope::SigmfRecording::open(QDir(dir).filePath("hup").toStdString());
+        QVERIFY(rec->frameCount() > 0);
+        QVERIFY(rec->meta().iio && rec->meta().iio->sampleCount);
+        QCOMPARE(*rec->meta().iio->sampleCount, rec->frameCount()); // the final update
+        QVERIFY(rec->warnings().empty());
     }
 };
 

@@ -488,8 +488,8 @@ SigmfMeta SigmfMeta::fromJson(std::string_view json)
     meta.version = *global.string("core:version", true);
     parseVersion(meta.version);
     if (const auto rate = global.number("core:sample_rate")) {
-        if (!(*rate > 0) || *rate > 1e12)
-            fail("global.core:sample_rate", "must be between 1 and 1e12 samples per second");
+        if (!isValidSampleRate(*rate))
+            fail("global.core:sample_rate", "must be above 0 and at most 1e12 samples per second");
         meta.sampleRate = *rate;
     }
     if (const auto channels = global.count("core:num_channels")) {

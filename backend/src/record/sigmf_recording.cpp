@@ -30,16 +30,29 @@ std::string basePath(const std::string &path)
     return path;
 }
 
-std::string readMeta(const std::string &path)
+// O_NONBLOCK so that a FIFO or a device node in the recording's place is refused instead of
+// blocking the open (it does not change how a regular file is read).
+UniqueFd openRegularFile(const std::string &path, const std::string &what, struct stat &st)
 {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd)
-        throwSystemError("open the metadata " + path);
-    struct stat st{};
+        throwSystemError("open " + what + " " + path);
     if (::fstat(fd.get(), &st) != 0)
         throwSystemError("stat " + path);
+    if (!S_ISREG(st.st_mode))
+        throw SigmfError(path + " is not a regular file");
+    return fd;
+}
+
+std::string readMeta(const std::string &path)
+{
+    struct stat st
+    {
+    };
+    const UniqueFd fd = openRegularFile(path, "the metadata", st);
     if (st.st_size > kMaxMetaBytes)
-        throw SigmfError(std::to_string(st.st_size) + " bytes is too large for SigMF metadata");
+        throw SigmfError(path + ": " + std::to_string(st.st_size) +
+                         " bytes is too large for SigMF metadata");
     std::string text(static_cast<std::size_t>(st.st_size), '\0');
     std::size_t done = 0;
     while (done < text.size()) {
@@ -54,8 +67,8 @@ std::string readMeta(const std::string &path)
     }
     text.resize(done);
     if (text.empty())
-        throw SigmfError("the metadata file is empty (the recording was not started or is "
-                         "being created)");
+        throw SigmfError(path + ": the metadata file is empty (the recording was not started "
+                                "or is being created)");
     return text;
 }
 
@@ -84,8 +97,9 @@ std::shared_ptr<const SigmfRecording> SigmfRecording::open(const std::string &pa
     std::shared_ptr<SigmfRecording> r(new SigmfRecording());
     r->metaPath_ = base + ".sigmf-meta";
     r->dataPath_ = base + ".sigmf-data";
+    const std::string metaText = readMeta(r->metaPath_); // its errors name the file
     try {
-        r->meta_ = SigmfMeta::fromJson(readMeta(r->metaPath_));
+        r->meta_ = SigmfMeta::fromJson(metaText);
         r->layout_ = std::make_shared<const ScanLayout>(r->meta_.layout());
     } catch (const SigmfError &e) {
         throw SigmfError(r->metaPath_ + ": " + e.what());
@@ -93,14 +107,8 @@ std::shared_ptr<const SigmfRecording> SigmfRecording::open(const std::string &pa
         throw SigmfError(r->metaPath_ + ": " + e.what());
     }
 
-    UniqueFd fd(::open(r->dataPath_.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        throwSystemError("open the samples " + r->dataPath_);
     struct stat st{};
-    if (::fstat(fd.get(), &st) != 0)
-        throwSystemError("stat " + r->dataPath_);
-    if (!S_ISREG(st.st_mode))
-        throw SigmfError(r->dataPath_ + " is not a regular file");
+    const UniqueFd fd = openRegularFile(r->dataPath_, "the samples", st);
     const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
     const std::size_t frameBytes = r->meta_.frameBytes();
     r->frames_ = size / frameBytes;
@@ -119,6 +127,9 @@ std::shared_ptr<const SigmfRecording> SigmfRecording::open(const std::string &pa
                                    " frames, the metadata describes " +
                                    std::to_string(described) + " (the data file was cut)");
     }
+    if (r->meta_.sampleRate == 0)
+        r->warnings_.push_back("the metadata gives no sample rate (core:sample_rate): playback "
+                               "is not paced");
     const auto &caps = r->meta_.captures;
     if (caps.size() > 1 && caps.back().sampleStart >= r->frames_ && r->frames_ > 0)
         r->warnings_.push_back("captures past the end of the data file are ignored");

@@ -149,8 +149,9 @@ void SigmfWriter::start(Stream &stream)
 {
     if (thread_.joinable() || state_)
         throw std::logic_error("this recording was already started");
-    if (!(options_.sampleRate > 0) || !std::isfinite(options_.sampleRate))
-        throw std::invalid_argument("the recording needs the sample rate (> 0 Hz)");
+    if (!isValidSampleRate(options_.sampleRate))
+        throw std::invalid_argument("the recording needs its sample rate (above 0 and at most "
+                                    "1e12 Hz)");
     if (options_.limits.seconds < 0 || !std::isfinite(options_.limits.seconds))
         throw std::invalid_argument("the duration limit must be 0 (none) or positive");
     if (options_.metadataIntervalMs <= 0)

@@ -167,7 +167,8 @@ private:
         PlaybackStream::Controls &c = *controls_;
         const SigmfRecording &rec = *recording_;
         const std::uint64_t total = rec.frameCount();
-        const double rate = rec.meta().sampleRate > 0 ? rec.meta().sampleRate : 1.0;
+        // Without a sample rate there is nothing to pace by: such a recording plays unpaced.
+        const double rate = rec.meta().sampleRate;
         std::uint64_t epoch = ~std::uint64_t{0};
         std::int64_t originNs = 0;
         std::uint64_t sentSinceOrigin = 0;
@@ -205,10 +206,12 @@ private:
             const std::uint64_t frames =
                 std::min<std::uint64_t>(framesPerBlock_, captureEnd - start);
             const bool preview = c.state == PlaybackState::Paused;
-            if (!preview && c.speed != PlaybackStream::kUnpaced) {
-                // Paced: the block is due when its last frame is.
-                const double dueSeconds =
-                    static_cast<double>(sentSinceOrigin + frames) / (rate * c.speed);
+            if (!preview && c.speed != PlaybackStream::kUnpaced && rate > 0) {
+                // Paced: the block is due when its last frame is. A very slow recording's due
+                // time is capped (at a year) so that it stays a time point; a control change
+                // wakes the wait anyway.
+                const double dueSeconds = std::min(
+                    static_cast<double>(sentSinceOrigin + frames) / (rate * c.speed), 3.2e7);
                 const std::int64_t dueNs = originNs + static_cast<std::int64_t>(dueSeconds * 1e9);
                 if (monotonicNs() < dueNs) {
                     c.changed.wait_until(lock, std::chrono::steady_clock::time_point(

@@ -142,4 +142,12 @@ struct SigmfMeta
 // 2^28, and +-8.0 fits); layout() gives those channels this scale.
 inline constexpr double kFloatPlaybackScale = 1.0 / (1 << 28);
 
+// The sample rates a recording may carry (core:sample_rate), for writer and reader alike: above
+// 0 (IIO sensors sample slower than 1 Hz) and at most 1 THz.
+inline constexpr double kMaxSampleRate = 1e12;
+constexpr bool isValidSampleRate(double hz) noexcept
+{
+    return hz > 0 && hz <= kMaxSampleRate; // false for NaN
+}
+
 } // namespace dmascope
