@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 
@@ -96,5 +97,7 @@ private:
 // interrupted() polls the flag.
 void installInterruptHandler();
 bool interrupted();
+// The flag itself, for code that polls it without knowing the CLI (the exports).
+const std::atomic<bool> &interruptFlag();
 
 } // namespace dmascope::cli

@@ -114,13 +114,22 @@ int exportRecording(const SigmfRecording &rec, const QString &kind, const QStrin
 {
     if (path.isEmpty())
         throw UsageError("--export needs --out FILE");
-    ExportResult result;
-    if (kind == "wav")
-        result = exportWav(rec, path.toStdString(), parseWavFormat(wavFormat), range);
-    else if (kind == "csv")
-        result = exportCsv(rec, path.toStdString(), range);
-    else
+    if (kind != "wav" && kind != "csv")
         throw UsageError(QString("--export: '%1' is not wav or csv").arg(kind));
+    const WavFormat format = kind == "wav" ? parseWavFormat(wavFormat) : WavFormat::Pcm16;
+    installInterruptHandler(); // Ctrl-C removes the partial file
+    ExportResult result;
+    try {
+        const std::string file = path.toStdString();
+        result = kind == "wav" ? exportWav(rec, file, format, range, {}, &interruptFlag())
+                               : exportCsv(rec, file, range, {}, &interruptFlag());
+    } catch (const ExportCancelled &e) {
+        err(QString("dmascope-cli: ") + e.what());
+        return ExitInterrupted;
+    } catch (const std::invalid_argument &e) {
+        // The command line was well formed; the recording cannot be exported as asked.
+        throw std::runtime_error(std::string("cannot export: ") + e.what());
+    }
     QJsonArray notes;
     for (const std::string &n : result.notes)
         notes.append(q(n));
@@ -197,6 +206,20 @@ int runPlay(const QStringList &args, GlobalOptions &globals)
 
     if (!globals.json)
         printRecording(*recording);
+    if (recording->frameCount() == 0) {
+        // A recording stopped before its first block is valid; there is just nothing to play.
+        if (globals.json)
+            printJson({{"recording", recordingJson(*recording)}, {"played", 0}});
+        else
+            out("nothing to play: the recording holds no samples");
+        return ExitOk;
+    }
+    if (start >= recording->frameCount())
+        throw std::runtime_error(QString("--seek: sample %1 is past the end of the recording "
+                                         "(%2 samples)")
+                                     .arg(start)
+                                     .arg(recording->frameCount())
+                                     .toStdString());
     PlaybackStream stream(recording);
     stream.setSpeed(speedValue); // std::invalid_argument (exit 2) outside its range
     stream.setLoop(p.isSet(loop));
@@ -258,7 +281,9 @@ int runPlay(const QStringList &args, GlobalOptions &globals)
         err("dmascope-cli: playback failed: " + q(s.error));
         return ExitFailure;
     }
-    return interrupted() && limit > 0 ? ExitInterrupted : ExitOk;
+    // Only an endless loop without --seconds has Ctrl-C as its normal end.
+    const bool endless = p.isSet(loop) && limit == 0;
+    return interrupted() && !endless ? ExitInterrupted : ExitOk;
 }
 
 } // namespace dmascope::cli

@@ -1,9 +1,11 @@
 // exportCsv: header with labels and units, values in volts for IIO voltage channels (IIO's mV
 // x 1e-3, with offset), raw values where the scale is unknown or asked for, a range and a
-// channel choice, C-locale numbers that round-trip, and errors that leave no file.
+// channel choice, C-locale numbers that round-trip, errors and cancellation that leave no file
+// (and keep the one the export would have replaced), and a device written in place.
 #include "dmascope/record/csv_export.h"
 #include "sigmf_fixture.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -95,6 +97,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  exportCsv(*rec, path.toStdString(), {9, 1}));
         QVERIFY(!QFileInfo::exists(path));
+    }
+
+    void aCancelledExportKeepsTheFileItWouldReplace()
+    {
+        QTemporaryDir dir;
+        const auto rec = iioRecording(dir);
+        const QString path = dir.filePath("kept.csv");
+        writeFile(path, "precious");
+        const QStringList before = QDir(dir.path()).entryList(QDir::Files);
+        const std::atomic<bool> cancel{true};
+        QVERIFY_THROWS_EXCEPTION(ExportCancelled,
+                                 exportCsv(*rec, path.toStdString(), {}, {}, &cancel));
+        QCOMPARE(readFile(path), QByteArray("precious"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), before); // no temporary file left
+        const std::atomic<bool> goOn{false};
+        QCOMPARE(exportCsv(*rec, path.toStdString(), {}, {}, &goOn).frames, 5u);
+        QVERIFY(readFile(path).startsWith("sample,time_s,"));
+        QCOMPARE(QFileInfo(path).permissions() & QFileDevice::ReadOther, QFileDevice::ReadOther);
+    }
+
+    void aPipeOrDeviceIsWrittenInPlace()
+    {
+        // --out /dev/stdout: no temporary file next to it, no rename over it.
+        QTemporaryDir dir;
+        const auto rec = iioRecording(dir);
+        QCOMPARE(exportCsv(*rec, "/dev/null").frames, 5u);
+        QVERIFY(QFileInfo(QStringLiteral("/dev/null")).exists());
     }
 };
 

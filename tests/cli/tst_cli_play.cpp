@@ -1,12 +1,16 @@
 // dmascope-cli play on recordings made with dmascope-cli record from sim:: the description, a
 // full playback as fast as possible (every sample), --seek, --loop with --seconds, the WAV and
-// CSV exports of a range, and the errors for malformed recordings and bad options.
+// CSV exports of a range, an empty recording, SIGTERM during playback and during an export (no
+// partial file), and the errors for malformed recordings, bad options and what a recording
+// cannot satisfy.
 #include "cli_runner.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 
 using namespace clitest;
@@ -114,6 +118,91 @@ private slots:
         EXPECT_EXIT(cli({"play", rec_, "--export", "csv"}), 2); // no --out
         EXPECT_EXIT(
             cli({"play", rec_, "--export", "csv", "--range", "5", "--out", tmp_.filePath("y")}), 2);
+        EXPECT_EXIT(cli({"play", rec_, "--seconds", "nan"}), 2);
+
+        // Well-formed command lines the recording cannot satisfy: failures (1), not usage.
+        const Run seek = cli({"play", rec_, "--seek", "20000"});
+        EXPECT_EXIT(seek, 1);
+        QVERIFY2(seek.err.contains("--seek: sample 20000 is past the end of the recording "
+                                   "(20000 samples)") &&
+                     !seek.err.contains("Try"),
+                 qPrintable(seek.err));
+        const Run range = cli(
+            {"play", rec_, "--export", "csv", "--range", "30000:", "--out", tmp_.filePath("z")});
+        EXPECT_EXIT(range, 1);
+        QVERIFY2(range.err.contains("cannot export: the range starts at frame 30000"),
+                 qPrintable(range.err));
+        QVERIFY(!QFileInfo::exists(tmp_.filePath("z")));
+    }
+
+    void aRecordingWithoutSamplesHasNothingToPlay()
+    {
+        // What a recording stopped before its first block leaves: valid, just empty.
+        const QString meta = tmp_.filePath("empty.sigmf-meta");
+        QVERIFY(QFile::copy(rec_, meta));
+        QFile(tmp_.filePath("empty.sigmf-data")).open(QIODevice::WriteOnly);
+        const Run text = cli({"play", meta});
+        EXPECT_EXIT(text, 0);
+        QVERIFY2(text.out.contains("0 samples") &&
+                     text.out.contains("nothing to play: the recording holds no samples"),
+                 qPrintable(text.out));
+        const Run j = cli({"play", meta, "--json"});
+        EXPECT_EXIT(j, 0);
+        QCOMPARE(json(j).value("played").toInteger(), 0);
+    }
+
+    void interruptedPlaybackSaysSo()
+    {
+        // 2 s of recording at its own rate: SIGTERM half-way stops it before the end (130);
+        // an endless --loop has no end but the signal (0).
+        for (const bool endless : {false, true}) {
+            QProcess p;
+            QStringList args{"play", rec_};
+            if (endless)
+                args << "--loop";
+            p.start(DMASCOPE_CLI, args);
+            QVERIFY(p.waitForStarted());
+            QByteArray printed;
+            QTRY_VERIFY_WITH_TIMEOUT((printed += p.readAllStandardOutput()).contains("gap(s)"),
+                                     30000);
+            QTest::qWait(300);
+            p.terminate();
+            QVERIFY(p.waitForFinished(30000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), endless ? 0 : 130);
+            printed += p.readAllStandardOutput();
+            QVERIFY2(printed.contains("\nplayed "), printed.constData());
+        }
+    }
+
+    void interruptedExportLeavesNoPartialFile()
+    {
+        // A large recording (a sparse data file: 40 M frames of zeros) whose CSV export takes
+        // seconds; SIGTERM during it leaves the previous file and no temporary one.
+        QTemporaryDir dir;
+        const QString meta = dir.filePath("big.sigmf-meta");
+        QVERIFY(QFile::copy(rec_, meta));
+        QFile data(dir.filePath("big.sigmf-data"));
+        QVERIFY(data.open(QIODevice::WriteOnly) && data.resize(qint64{40'000'000} * 4));
+        data.close();
+        const QString csv = dir.filePath("big.csv");
+        QFile old(csv);
+        QVERIFY(old.open(QIODevice::WriteOnly) && old.write("previous\n") == 9);
+        old.close();
+        QProcess p;
+        p.start(DMASCOPE_CLI, {"play", meta, "--export", "csv", "--out", csv});
+        QVERIFY(p.waitForStarted());
+        // Its temporary file appears next to the destination once the export is under way.
+        QTRY_VERIFY_WITH_TIMEOUT(QDir(dir.path()).entryList(QDir::Files).size() == 4, 30000);
+        p.terminate();
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(p.readAllStandardError().contains("the export was interrupted"), "no message");
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList({"big.csv", "big.sigmf-data", "big.sigmf-meta"}));
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        QCOMPARE(old.readAll(), QByteArray("previous\n"));
     }
 };
 

@@ -27,7 +27,8 @@ void appendNumber(std::string &out, double v)
 } // namespace
 
 ExportResult exportCsv(const SigmfRecording &recording, const std::string &path,
-                       const ExportRange &range, const CsvOptions &options)
+                       const ExportRange &range, const CsvOptions &options,
+                       const std::atomic<bool> *cancel)
 {
     const detail::ExportPlan plan = detail::planExport(recording, range, options.channels);
     const SigmfMeta &meta = recording.meta();
@@ -56,7 +57,7 @@ ExportResult exportCsv(const SigmfRecording &recording, const std::string &path,
     ExportResult result;
     if (!(rate > 0))
         result.notes.push_back("the recording has no sample rate: time_s is left empty");
-    detail::ExportFile out(path);
+    detail::ExportFile out(path, cancel);
     out.write(line.data(), line.size());
     const std::size_t nch = plan.channels.size();
     std::vector<double> values(kChunkFrames * nch);

@@ -3,9 +3,11 @@
 #include "dmascope/system_error.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dmascope::detail {
@@ -37,10 +39,21 @@ ExportPlan planExport(const SigmfRecording &recording, const ExportRange &range,
     return plan;
 }
 
-ExportFile::ExportFile(std::string path)
-    : path_(std::move(path)),
-      fd_(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
+ExportFile::ExportFile(std::string path, const std::atomic<bool> *cancel)
+    : path_(std::move(path)), cancel_(cancel)
 {
+    struct stat st
+    {
+    };
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fd_.reset(::open(path_.c_str(), O_WRONLY | O_CLOEXEC));
+    } else {
+        // In the destination's directory, so that commit() is a rename within one file system.
+        tempPath_ = path_ + ".XXXXXX";
+        fd_.reset(::mkostemp(tempPath_.data(), O_CLOEXEC));
+        if (fd_)
+            ::fchmod(fd_.get(), 0644); // mkostemp's 0600 is for secrets, an export for sharing
+    }
     if (!fd_)
         throwSystemError("create " + path_);
     buffer_.reserve(kBufferBytes);
@@ -48,14 +61,16 @@ ExportFile::ExportFile(std::string path)
 
 ExportFile::~ExportFile()
 {
-    if (!committed_) {
+    if (!committed_ && !tempPath_.empty()) {
         fd_.reset();
-        ::unlink(path_.c_str());
+        ::unlink(tempPath_.c_str());
     }
 }
 
 void ExportFile::write(const void *data, std::size_t bytes)
 {
+    if (cancel_ && cancel_->load(std::memory_order_relaxed))
+        throw ExportCancelled(path_);
     const auto *p = static_cast<const std::uint8_t *>(data);
     buffer_.insert(buffer_.end(), p, p + bytes);
     written_ += bytes;
@@ -68,8 +83,12 @@ void ExportFile::flush()
     std::size_t done = 0;
     while (done < buffer_.size()) {
         const ssize_t n = ::write(fd_.get(), buffer_.data() + done, buffer_.size() - done);
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && errno == EINTR) {
+            // A pipe nobody reads blocks the write: the signal that cancels must end it.
+            if (cancel_ && cancel_->load(std::memory_order_relaxed))
+                throw ExportCancelled(path_);
             continue;
+        }
         if (n < 0)
             throwSystemError("write " + path_);
         done += static_cast<std::size_t>(n);
@@ -77,19 +96,13 @@ void ExportFile::flush()
     buffer_.clear();
 }
 
-void ExportFile::writeAt(std::uint64_t offset, const void *data, std::size_t bytes)
-{
-    flush();
-    if (::pwrite(fd_.get(), data, bytes, static_cast<off_t>(offset)) !=
-        static_cast<ssize_t>(bytes))
-        throwSystemError("write " + path_);
-}
-
 void ExportFile::commit()
 {
     flush();
     if (::close(fd_.release()) != 0)
-        throwSystemError("close " + path_);
+        throwSystemError("write " + path_);
+    if (!tempPath_.empty() && ::rename(tempPath_.c_str(), path_.c_str()) != 0)
+        throwSystemError("replace " + path_);
     committed_ = true;
 }
 

@@ -1,5 +1,6 @@
 // What the WAV and CSV exports share: checking the range and channels against the recording,
-// and an output file written in large chunks that is removed again when the export fails.
+// and an output file written in large chunks that replaces the destination only when the export
+// succeeds (a failed export leaves no partial file and keeps a file it would have replaced).
 #pragma once
 
 #include "dmascope/record/wav_export.h"
@@ -27,18 +28,19 @@ ExportPlan planExport(const SigmfRecording &recording, const ExportRange &range,
 class ExportFile
 {
 public:
-    // Creates (truncates) `path`. Throws SystemError naming it.
-    explicit ExportFile(std::string path);
-    // Removes the file unless commit() was called.
+    // Creates a temporary file next to `path`, or opens `path` itself when it is a pipe or a
+    // device (/dev/stdout). Throws SystemError naming `path`. write() throws
+    // ExportCancelled once *cancel is true (the exports write one chunk at a time, so it is
+    // checked per chunk).
+    ExportFile(std::string path, const std::atomic<bool> *cancel);
+    // Removes the temporary file unless commit() was called.
     ~ExportFile();
     ExportFile(const ExportFile &) = delete;
     ExportFile &operator=(const ExportFile &) = delete;
 
     // Buffered; throws SystemError naming the file.
     void write(const void *data, std::size_t bytes);
-    // Writes at `offset` (header fields known only at the end). Flushes first.
-    void writeAt(std::uint64_t offset, const void *data, std::size_t bytes);
-    // Flushes and closes; the file stays.
+    // Flushes, closes and renames the temporary file to `path` (replacing what was there).
     void commit();
     std::uint64_t written() const noexcept { return written_; }
 
@@ -46,6 +48,8 @@ private:
     void flush();
 
     std::string path_;
+    std::string tempPath_; // empty when writing to `path` directly
+    const std::atomic<bool> *cancel_;
     UniqueFd fd_;
     std::vector<std::uint8_t> buffer_;
     std::uint64_t written_ = 0;

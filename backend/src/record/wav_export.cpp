@@ -59,7 +59,8 @@ double rescale(double v, unsigned fromBits, unsigned toBits)
 } // namespace
 
 ExportResult exportWav(const SigmfRecording &recording, const std::string &path, WavFormat format,
-                       const ExportRange &range, const std::vector<std::size_t> &channels)
+                       const ExportRange &range, const std::vector<std::size_t> &channels,
+                       const std::atomic<bool> *cancel)
 {
     const detail::ExportPlan plan = detail::planExport(recording, range, channels);
     ExportResult result;
@@ -111,7 +112,7 @@ ExportResult exportWav(const SigmfRecording &recording, const std::string &path,
     for (std::size_t c : plan.channels)
         scaling.push_back(scalingOf(recording, c));
 
-    detail::ExportFile out(path);
+    detail::ExportFile out(path, cancel);
     out.write(header.data(), header.size());
     std::vector<double> values(kChunkFrames * nch);
     std::vector<std::uint8_t> samples(kChunkFrames * nch * sampleBytes);

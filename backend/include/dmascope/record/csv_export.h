@@ -19,9 +19,11 @@ struct CsvOptions
     bool raw = false;                  // write raw values even when the scale is known
 };
 
-// Writes `path` (overwrites it). Throws std::invalid_argument for a bad range or channel and
-// SystemError (naming the path) for I/O errors; a failed export removes the partial file.
+// Writes `path` (replaces it). Throws std::invalid_argument for a bad range or channel,
+// SystemError (naming the path) for I/O errors and ExportCancelled when *cancel becomes true;
+// like exportWav, a failed export leaves no partial file and keeps the one it would replace.
 ExportResult exportCsv(const SigmfRecording &recording, const std::string &path,
-                       const ExportRange &range = {}, const CsvOptions &options = {});
+                       const ExportRange &range = {}, const CsvOptions &options = {},
+                       const std::atomic<bool> *cancel = nullptr);
 
 } // namespace dmascope

@@ -11,7 +11,9 @@
 
 #include "dmascope/record/sigmf_recording.h"
 
+#include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,11 +34,24 @@ struct ExportResult
     std::vector<std::string> notes; // what was adapted ("sample rate 2500.5 Hz rounded ...")
 };
 
-// Writes `path` (overwrites it: the caller asked for that file). `channels` are indices into
+// Thrown by an export whose `cancel` flag was set (checked once per chunk written); as after any
+// failure, nothing is left at the destination but what was there before.
+class ExportCancelled : public std::runtime_error
+{
+public:
+    explicit ExportCancelled(const std::string &path)
+        : std::runtime_error("the export was interrupted; " + path + " was not written")
+    {}
+};
+
+// Writes `path` (replaces it: the caller asked for that file). `channels` are indices into
 // recording.layout()->channels; empty means all. Throws std::invalid_argument for a bad range,
-// channel or a file WAV cannot represent, and SystemError (naming the path) for I/O errors;
-// a failed export removes the partial file.
+// channel or a file WAV cannot represent, SystemError (naming the path) for I/O errors and
+// ExportCancelled when *cancel becomes true. The file is written next to `path` and renamed
+// over it at the end: a failed export leaves no partial file and keeps the one it would have
+// replaced.
 ExportResult exportWav(const SigmfRecording &recording, const std::string &path, WavFormat format,
-                       const ExportRange &range = {}, const std::vector<std::size_t> &channels = {});
+                       const ExportRange &range = {}, const std::vector<std::size_t> &channels = {},
+                       const std::atomic<bool> *cancel = nullptr);
 
 } // namespace dmascope
