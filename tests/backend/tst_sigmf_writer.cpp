@@ -23,11 +23,12 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
+#include <sched.h>
 #include <spawn.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
-#include <sched.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -737,90 +738,83 @@ int childRecord(const QString &dir)
         ::pause();
 }
 
-// --child-full-tmpfs DIR: in a private mount namespace, records onto a 1 MiB tmpfs mounted
-// on DIR until it is full and checks the result. Exit 0 (the error on stdout), 1 (what is
-// wrong on stdout) or 77 (no private tmpfs possible here).
-int childFullTmpfs(const QString &dir)
+int report(const std::string &text, int code)
 {
-    auto report = [](const std::string &text, int code) {
-        std::fputs(text.c_str(), stdout);
-        return code;
-    };
-    const std::string mnt = dir.toStdString();
-    if (::unshare(CLONE_NEWNS) != 0 ||
-        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") != 0)
-        return report(std::string("no private tmpfs here: ") + std::strerror(errno), 77);
-    SimStream stream;
-    stream.device()->setSamplingFrequency(1'000'000);
-    SigmfWriter writer(options(dir, 1'000'000));
-    writer.start(stream);
-    stream.start(config(1000));
-    if (!writer.wait(60000))
-        return report("the recording did not stop on the full tmpfs", 1);
-    stream.stop();
-    const RecordingProgress p = writer.progress();
-    if (p.state != RecordingState::Failed || p.stopReason != "disk full" ||
-        !p.error.starts_with("disk full: could not write " + mnt + "/rec.sigmf-data"))
-        return report("state " + std::string(toString(p.state)) + ", " + p.error, 1);
-    const QString base = dir + "/rec";
-    const DiskCheck c = checkOnDisk(base);
-    if (!c.problem.isEmpty())
-        return report(c.problem.toStdString(), 1);
-    const qint64 size = QFileInfo(base + ".sigmf-data").size();
-    if (size != qint64(p.frames * 8) || c.meta.iio->sampleCount != p.frames ||
-        p.frames < 50'000 || !intact(c.report))
-        return report("data " + std::to_string(size) + " bytes, " + std::to_string(p.frames) +
-                          " frames, meta " +
-                          std::to_string(c.meta.iio->sampleCount.value_or(0)) + "; " +
-                          c.report.firstProblem,
-                      1);
-    const QString invalid = validateAgainstSchema(base + ".sigmf-meta");
-    if (!invalid.isEmpty())
-        return report(invalid.toStdString(), 1);
-    return report(p.error, 0);
+    std::fputs(text.c_str(), stdout);
+    return code;
 }
 
-// --child-inode-starved-tmpfs DIR: as above on a tmpfs with three inodes (its root, the two
-// recording files), for two seconds at most. Exit 0, 1 or 77 as above.
-int childInodeStarvedTmpfs(const QString &dir)
+// What the tmpfs children share: in a private mount namespace, mounts a tmpfs with
+// `mountOptions` on DIR, records the sim at 1 MS/s onto it with `o` until the writer stops, and
+// checks that it stopped on the full disk with whole frames, intact samples and readable
+// metadata. Exit 0 (the error on stdout), 1 (what is wrong on stdout), 77 (no private tmpfs
+// possible here), or what `check` says of the stopped recording.
+int recordOntoPrivateTmpfs(
+    const QString &dir, const char *mountOptions, RecordingOptions o,
+    const std::function<std::string(const RecordingProgress &, const DiskCheck &)> &check)
 {
-    auto report = [](const std::string &text, int code) {
-        std::fputs(text.c_str(), stdout);
-        return code;
-    };
     const std::string mnt = dir.toStdString();
     if (::unshare(CLONE_NEWNS) != 0 ||
         ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64m,nr_inodes=3") != 0)
+        ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, mountOptions) != 0)
         return report(std::string("no private tmpfs here: ") + std::strerror(errno), 77);
     SimStream stream;
     stream.device()->setSamplingFrequency(1'000'000);
-    RecordingOptions o = options(dir, 1'000'000);
-    o.metadataIntervalMs = 100;
-    o.limits.seconds = 2;
-    SigmfWriter writer(o);
+    SigmfWriter writer(std::move(o));
     writer.start(stream);
     stream.start(config(1000));
     if (!writer.wait(60000))
         return report("the recording did not stop", 1);
     stream.stop();
     const RecordingProgress p = writer.progress();
-    if (p.state != RecordingState::Failed || p.stopReason != "disk full" ||
-        p.error.find("rec.sigmf-meta describes its first ") == std::string::npos)
+    if (p.state != RecordingState::Failed || p.stopReason != "disk full")
         return report("state " + std::string(toString(p.state)) + ", " + p.error, 1);
     const QString base = dir + "/rec";
     const DiskCheck c = checkOnDisk(base);
     if (!c.problem.isEmpty())
         return report(c.problem.toStdString(), 1);
     const qint64 size = QFileInfo(base + ".sigmf-data").size();
-    if (size != qint64(p.frames * 8) || c.meta.iio->sampleCount.value_or(0) > p.frames ||
-        p.frames == 0 || !intact(c.report))
+    if (size != qint64(p.frames * 8) || p.frames == 0 || !intact(c.report))
         return report("data " + std::to_string(size) + " bytes, " + std::to_string(p.frames) +
                           " frames, meta " + std::to_string(c.meta.iio->sampleCount.value_or(0)) +
                           "; " + c.report.firstProblem,
                       1);
-    return report(p.error, 0);
+    const std::string wrong = check(p, c);
+    return wrong.empty() ? report(p.error, 0) : report(wrong + " (" + p.error + ")", 1);
+}
+
+// --child-full-tmpfs DIR: a 1 MiB tmpfs, recorded until it is full.
+int childFullTmpfs(const QString &dir)
+{
+    return recordOntoPrivateTmpfs(
+        dir, "size=1m", options(dir, 1'000'000),
+        [&](const RecordingProgress &p, const DiskCheck &c) -> std::string {
+            if (!p.error.starts_with("disk full: could not write " + dir.toStdString() +
+                                     "/rec.sigmf-data"))
+                return "not the data file's error";
+            if (c.meta.iio->sampleCount != p.frames || p.frames < 50'000)
+                return "meta " + std::to_string(c.meta.iio->sampleCount.value_or(0)) + " for " +
+                       std::to_string(p.frames) + " frames";
+            return validateAgainstSchema(dir + "/rec.sigmf-meta").toStdString();
+        });
+}
+
+// --child-inode-starved-tmpfs DIR: a tmpfs with three inodes (its root, the two recording
+// files), for two seconds at most: the metadata's temporary file cannot be created.
+int childInodeStarvedTmpfs(const QString &dir)
+{
+    RecordingOptions o = options(dir, 1'000'000);
+    o.metadataIntervalMs = 100;
+    o.limits.seconds = 2;
+    return recordOntoPrivateTmpfs(
+        dir, "size=64m,nr_inodes=3", o,
+        [](const RecordingProgress &p, const DiskCheck &c) -> std::string {
+            if (p.error.find("rec.sigmf-meta describes its first ") == std::string::npos)
+                return "the error does not say what the metadata describes";
+            if (c.meta.iio->sampleCount.value_or(0) > p.frames)
+                return "the metadata describes more than was written";
+            return {};
+        });
 }
 
 } // namespace
