@@ -602,6 +602,42 @@ private slots:
         QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
     }
 
+    // The disk fills up exactly when the final metadata is written (the recording reached its
+    // limit): that update is handled like one during the recording, not left describing the
+    // start.
+    void fullDiskOnTheFinalMetadataMakesRoom()
+    {
+        QTemporaryDir dir;
+        sys::Table t = sys::realTable();
+        t.write = fullDiskForMetaWrite;
+        g_dataBudget = 1L << 40;
+        g_full = true;
+        g_metaLimit = 750'000; // the 800'000 bytes of the limit, less 64 KiB, fit
+        sys::ScopedTable scoped(t);
+        SimStream stream;
+        stream.device()->setSamplingFrequency(200'000);
+        RecordingOptions o = options(dir.path(), 200'000);
+        o.metadataIntervalMs = 600'000; // no periodic update before the final one
+        o.limits.samples = 100'000;
+        SigmfWriter writer(o);
+        writer.start(stream);
+        stream.start(config(1000));
+        QVERIFY(writer.wait(60000));
+        stream.stop();
+        const RecordingProgress p = writer.progress();
+        QCOMPARE(p.state, RecordingState::Failed);
+        QCOMPARE(p.stopReason, std::string("disk full"));
+        QCOMPARE(p.frames, std::uint64_t{100'000 - 8192}); // 64 KiB of 8-byte frames given up
+        const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
+        QCOMPARE(p.error, "disk full: could not update " + meta +
+                              " (No space left on device (errno 28)); the recording was stopped "
+                              "and holds the 91808 samples written");
+        const DiskCheck c = checkOnDisk(dir.filePath("rec"));
+        QVERIFY2(c.problem.isEmpty(), qPrintable(c.problem));
+        QCOMPARE(c.meta.iio->sampleCount, std::optional<std::uint64_t>(p.frames));
+        QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
+    }
+
     // The disk is full before anything is written: no metadata ever fits, and an empty pair
     // (which no reader takes) is not left behind.
     void fullDiskBeforeTheFirstBlockKeepsNoFiles()

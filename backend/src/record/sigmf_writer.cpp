@@ -605,8 +605,7 @@ void SigmfWriter::run()
         stopReason += " (nothing was recorded, no files were kept)";
     } else if (error.empty()) {
         if (const int err = writeMeta()) {
-            error = "could not write the final metadata " + st.files.metaPath + " (" +
-                    describeErrno(err) + ")";
+            failMeta(err); // a full disk here is handled as during the recording
             finalState = RecordingState::Failed;
         }
     }
