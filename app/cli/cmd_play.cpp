@@ -117,7 +117,7 @@ int exportRecording(const SigmfRecording &rec, const QString &kind, const QStrin
     if (kind != "wav" && kind != "csv")
         throw UsageError(QString("--export: '%1' is not wav or csv").arg(kind));
     const WavFormat format = kind == "wav" ? parseWavFormat(wavFormat) : WavFormat::Pcm16;
-    installInterruptHandler(); // Ctrl-C removes the partial file
+    installInterruptHandler(); // Ctrl-C cancels: no partial file is left
     ExportResult result;
     try {
         const std::string file = path.toStdString();

@@ -46,9 +46,7 @@ UniqueFd openRegularFile(const std::string &path, const std::string &what, struc
 
 std::string readMeta(const std::string &path)
 {
-    struct stat st
-    {
-    };
+    struct stat st = {};
     const UniqueFd fd = openRegularFile(path, "the metadata", st);
     if (st.st_size > kMaxMetaBytes)
         throw SigmfError(path + ": " + std::to_string(st.st_size) +
