@@ -22,7 +22,7 @@ enum ExitCode : int {
     ExitUsage = 2,         // bad command line
     ExitNotFound = 3,      // context, device, channel or attribute not found
     ExitIntegrity = 4,     // `check` found lost, duplicated or reordered samples
-    ExitInterrupted = 130, // stopped by SIGINT/SIGTERM before it finished
+    ExitInterrupted = 130, // stopped by SIGINT/SIGTERM/SIGHUP before it finished
 };
 
 // A command-line mistake: exit code 2 with the message and a pointer to --help.
@@ -92,7 +92,7 @@ private:
     bool dirty_ = false;
 };
 
-// For the streaming commands: the first SIGINT/SIGTERM sets a flag instead of killing the
+// For the streaming commands: the first SIGINT/SIGTERM/SIGHUP sets a flag instead of killing the
 // process, so the stream stops cleanly and the summary is printed; a second one kills.
 // interrupted() polls the flag.
 void installInterruptHandler();

@@ -55,7 +55,7 @@ QString mainHelp()
             "  2    usage error (bad option, argument or URI)\n"
             "  3    context, device, channel or attribute not found\n"
             "  4    data integrity failure (check found lost/duplicated/reordered samples)\n"
-            "  130  interrupted (SIGINT/SIGTERM) before finishing\n";
+            "  130  interrupted (SIGINT/SIGTERM/SIGHUP) before finishing\n";
     return text;
 }
 
