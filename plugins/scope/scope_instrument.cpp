@@ -181,14 +181,18 @@ void ScopeInstrument::buildUi()
     runAction_->setShortcut(QKeySequence(Qt::Key_F5 | Qt::SHIFT));
     runAction_->setToolTip(tr("Run/Stop acquisition display (Shift+F5)"));
     connect(runAction_, &QAction::triggered, this, [this] {
-        // After a single capture Run re-arms in the mode used before Single.
-        if (!running() || settings_.mode != dsp::TriggerMode::Single) {
-            setRunning(!running());
+        if (running() && !singleCaptured()) {
+            setRunning(false);
             return;
         }
-        settings_.mode = modeBeforeSingle_;
-        syncControls();
-        applyConfig();
+        // Run after a single capture (or a stop while waiting for one) acquires again in the
+        // mode used before Single.
+        if (settings_.mode == dsp::TriggerMode::Single) {
+            settings_.mode = modeBeforeSingle_;
+            syncControls();
+            applyConfig();
+        }
+        setRunning(true);
     });
     QAction *singleAction = bar->addAction(QIcon(QStringLiteral(":/icons/single.svg")),
                                            tr("Single"), this, &ScopeInstrument::single);
@@ -269,8 +273,11 @@ void ScopeInstrument::buildUi()
         }
         applyDisplay();
     });
+    // The shortcuts act wherever the focus is in this instrument (plot, panel, ...), not only on
+    // the toolbar, which never takes focus; and not in another instrument's tab.
     for (QAction *a : bar->actions())
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addActions(bar->actions());
     bar->addSeparator();
     triggerStatus_ = new QLabel(tr("Waiting for data…"), this);
     triggerStatus_->setObjectName(QStringLiteral("triggerStatus"));
@@ -758,8 +765,11 @@ void ScopeInstrument::applyConfig()
     plot_->setChannelColors(colors);
     plot_->setTraceAxes(axes, axisTrace);
     feeder_->setConfiguredLayout(layout_);
-    if (settings_.mode == dsp::TriggerMode::Single)
+    if (settings_.mode == dsp::TriggerMode::Single) {
+        const auto snap = plot_->snapshot();
+        singleArmedAfter_ = snap ? snap->sequence : 0;
         producer_->arm();
+    }
 }
 
 void ScopeInstrument::setSettings(const ScopeSettings &settings)
@@ -778,14 +788,19 @@ bool ScopeInstrument::running() const
     return feeder_ && !feeder_->paused();
 }
 
+bool ScopeInstrument::singleCaptured() const
+{
+    if (settings_.mode != dsp::TriggerMode::Single)
+        return false;
+    const auto snap = plot_->snapshot();
+    return snap && snap->sequence > singleArmedAfter_;
+}
+
 void ScopeInstrument::setRunning(bool run)
 {
     if (!feeder_)
         return;
     feeder_->setPaused(!run);
-    runAction_->setText(run ? tr("Stop") : tr("Run"));
-    runAction_->setIcon(QIcon(run ? QStringLiteral(":/icons/stop.svg")
-                                  : QStringLiteral(":/icons/run.svg")));
     updateTriggerStatus();
 }
 
@@ -803,8 +818,20 @@ void ScopeInstrument::updateTriggerStatus()
 {
     if (!feeder_)
         return;
+    // The button offers what a click does: Stop while acquiring (or waiting for the single
+    // trigger), Run when stopped or once the single capture is there.
+    const bool acquiring = running() && !singleCaptured();
+    if (runAction_->text() != (acquiring ? tr("Stop") : tr("Run"))) {
+        runAction_->setText(acquiring ? tr("Stop") : tr("Run"));
+        runAction_->setIcon(QIcon(acquiring ? QStringLiteral(":/icons/stop.svg")
+                                            : QStringLiteral(":/icons/run.svg")));
+    }
     if (!running()) {
         triggerStatus_->setText(tr("Stopped"));
+        return;
+    }
+    if (singleCaptured()) {
+        triggerStatus_->setText(tr("Stopped (single capture)"));
         return;
     }
     if (!layout_)

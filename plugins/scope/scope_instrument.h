@@ -65,6 +65,8 @@ public:
     const ScopeSettings &settings() const noexcept { return settings_; }
     void setSettings(const ScopeSettings &settings);
     bool running() const;
+    // Single mode and its capture has arrived: the display holds it until Run or Single.
+    bool singleCaptured() const;
     void setRunning(bool running);
     void single();
 
@@ -116,6 +118,7 @@ private:
     bool syncing_ = false; // controls are being set from settings_: ignore their signals
     // The mode before Single was pressed: Run goes back to it, as on a bench scope.
     dsp::TriggerMode modeBeforeSingle_ = dsp::TriggerMode::Auto;
+    std::uint64_t singleArmedAfter_ = 0; // the capture shown when Single was armed
 
     ui::SnapshotProducer *producer_ = nullptr;
     ui::TimePlot *plot_ = nullptr;

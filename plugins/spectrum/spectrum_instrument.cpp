@@ -177,8 +177,11 @@ void SpectrumInstrument::buildUi()
                             : plot_->exportPng(path);
         host_.showStatusMessage(ok ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
     });
+    // The shortcuts act wherever the focus is in this instrument (plot, panel, ...), not only on
+    // the toolbar, which never takes focus; and not in another instrument's tab.
     for (QAction *a : bar->actions())
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addActions(bar->actions());
     bar->addSeparator();
     status_ = new QLabel(tr("Waiting for data…"), this);
     status_->setObjectName(QStringLiteral("spectrumStatus"));

@@ -1,7 +1,8 @@
 // ScopeInstrument on a running SimStream (no main window): snapshots arrive, Stop freezes the
-// display, Single captures once and stops, the state survives saveState/restoreState, the display
-// controls (persistence, cursors, autoscale) drive the plot, and measurements over the whole
-// record collect statistics.
+// display, Single captures once and stops (the Run/Stop button and status then say so), the
+// toolbar's shortcuts work with the focus anywhere in the instrument, the state survives
+// saveState/restoreState, the display controls (persistence, cursors, autoscale) drive the plot,
+// and measurements over the whole record collect statistics.
 #include "scope_instrument.h"
 
 #include "dmascope/plugin/instrument_host.h"
@@ -9,11 +10,12 @@
 #include "dmascope/ui/time_plot.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QLabel>
 #include <QTableWidget>
-#include <QFile>
 #include <QTest>
 
 #include <cmath>
@@ -92,6 +94,47 @@ private slots:
         QTest::qWait(400);
         QCOMPARE(sequence(scope), afterSingle);
         QVERIFY(scope.settings().mode == dsp::TriggerMode::Single);
+        // The button and the status say what happened and what a click does.
+        auto *run = scope.findChild<QAction *>(QStringLiteral("actionRunStop"));
+        auto *status = scope.findChild<QLabel *>(QStringLiteral("triggerStatus"));
+        QVERIFY(run && status);
+        QTRY_COMPARE_WITH_TIMEOUT(run->text(), QStringLiteral("Run"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(status->text(), QStringLiteral("Stopped (single capture)"),
+                                  10000);
+
+        // Run: acquiring again, in the mode used before Single.
+        run->trigger();
+        QVERIFY(scope.settings().mode == dsp::TriggerMode::Auto);
+        QTRY_VERIFY_WITH_TIMEOUT(sequence(scope) > afterSingle + 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(run->text(), QStringLiteral("Stop"), 10000);
+        run->trigger();
+        QVERIFY(!scope.running());
+        QCOMPARE(run->text(), QStringLiteral("Run"));
+        QCOMPARE(status->text(), QStringLiteral("Stopped"));
+    }
+
+    void shortcutsActWhereverTheFocusIs()
+    {
+        // In the plot or a panel control, not only on the toolbar (which never takes focus).
+        SimHost host;
+        ScopeInstrument scope(host, simAdc());
+        scope.resize(1000, 600);
+        scope.show();
+        QApplication::setActiveWindow(&scope);
+        QVERIFY(QTest::qWaitForWindowActive(&scope));
+        QTRY_VERIFY_WITH_TIMEOUT(sequence(scope) >= 1, 10000);
+        QVERIFY(scope.running());
+        scope.plot()->setFocus();
+        QTest::keyClick(scope.plot(), Qt::Key_F5, Qt::ShiftModifier);
+        QVERIFY(!scope.running());
+        auto *spin = scope.findChild<QDoubleSpinBox *>();
+        QVERIFY(spin);
+        spin->setFocus();
+        QTest::keyClick(spin, Qt::Key_F5, Qt::ShiftModifier);
+        QVERIFY(scope.running());
+        QVERIFY(!scope.settings().timeCursors);
+        QTest::keyClick(spin, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(scope.settings().timeCursors);
     }
 
     void stateRoundTripsAndAppliesToTheView()

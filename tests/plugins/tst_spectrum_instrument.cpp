@@ -1,8 +1,8 @@
 // SpectrumInstrument on a running SimStream (the demo device, no main window): the tone of
 // voltage0 shows at its frequency and level in the plot, the markers and the measurements, the
 // waterfall gets rows with the tone in the right column, an I/Q pair shows a negative
-// frequency, Stop freezes, CSV/PNG export, the state survives saveState/restoreState, and the
-// toolbar icons load outside the app.
+// frequency, Stop freezes (Shift+F5 with the focus in the plot or the waterfall too), CSV/PNG
+// export, the state survives saveState/restoreState, and the toolbar icons load outside the app.
 #include "sim_host.h"
 #include "spectrum_instrument.h"
 
@@ -10,6 +10,7 @@
 #include "dmascope/ui/waterfall.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QImage>
 #include <QTableWidget>
@@ -173,6 +174,23 @@ private slots:
         QTRY_VERIFY(!spec.metrics().empty());
         QVERIFY(!spec.metrics().front().metrics);
         QVERIFY(spec.metrics().front().error.contains("real"));
+    }
+
+    void shortcutsActWhereverTheFocusIs()
+    {
+        SimHost host(setupTone);
+        SpectrumInstrument spec(host, SimHost::simAdc());
+        spec.resize(1000, 700);
+        spec.show();
+        QApplication::setActiveWindow(&spec);
+        QVERIFY(QTest::qWaitForWindowActive(&spec));
+        QVERIFY(spec.running());
+        spec.waterfall()->setFocus();
+        QTest::keyClick(spec.waterfall(), Qt::Key_F5, Qt::ShiftModifier);
+        QVERIFY(!spec.running());
+        spec.plot()->setFocus();
+        QTest::keyClick(spec.plot(), Qt::Key_F5, Qt::ShiftModifier);
+        QVERIFY(spec.running());
     }
 
     void stopExportAndState()
