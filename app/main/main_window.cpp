@@ -492,13 +492,19 @@ std::shared_ptr<Stream> MainWindow::openStream(const DeviceDescription &device, 
 bool MainWindow::openRecording(const QString &path, QString *error)
 {
     std::shared_ptr<const SigmfRecording> recording;
+    QString why;
     try {
         recording = SigmfRecording::open(path.toStdString());
+        // Valid (stopped before its first block), but an instrument on it would wait forever.
+        if (recording->frameCount() == 0)
+            why = tr("the recording holds no samples: there is nothing to play");
     } catch (const std::exception &e) {
+        why = QString::fromLocal8Bit(e.what());
+    }
+    if (!why.isEmpty()) {
         if (error)
-            *error = QString::fromLocal8Bit(e.what());
-        showStatusMessage(tr("Cannot open %1: %2").arg(path, QString::fromLocal8Bit(e.what())),
-                          10000);
+            *error = why;
+        showStatusMessage(tr("Cannot open %1: %2").arg(path, why), 10000);
         return false;
     }
     const DeviceDescription device = describeRecording(*recording);
@@ -531,8 +537,10 @@ void MainWindow::showOpenRecordingDialog()
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Recording"), QString(),
         tr("SigMF recordings (*.sigmf-meta *.sigmf-data);;All files (*)"));
-    if (!path.isEmpty())
-        openRecording(path, nullptr);
+    QString error;
+    if (!path.isEmpty() && !openRecording(path, &error)) // asked for here: say so, not in passing
+        QMessageBox::warning(this, tr("Open Recording"),
+                             tr("Cannot open %1:\n%2").arg(path, error));
 }
 
 void MainWindow::showStatusMessage(const QString &text, int timeoutMs)

@@ -2,7 +2,8 @@
 // the test (the demo device's channel 0 at one DC level, then another) as a source, the
 // Oscilloscope shows what was recorded, and the playback bar's seek, loop and end work, checked
 // by the level the scope shows (the recording says where each level is); the Spectrum analyzer
-// on the same recording shows the tone recorded on channel 1.
+// on the same recording shows the tone recorded on channel 1. Malformed and empty recordings are
+// refused with a message and no instrument.
 #include "main_window.h"
 #include "playback_bar.h"
 #include "plugin_manager.h"
@@ -248,6 +249,23 @@ private slots:
         QString error;
         QVERIFY(!w.openRecording(bad, &error));
         QVERIFY2(!error.isEmpty(), "no message");
+        QVERIFY(w.instruments().isEmpty());
+    }
+
+    void aRecordingWithoutSamplesIsRefusedWithoutAnInstrument()
+    {
+        // A recording stopped before its first block: valid, but nothing to show; no tab that
+        // waits forever.
+        const QString meta = tmp_.filePath(QStringLiteral("empty.sigmf-meta"));
+        QVERIFY(QFile::copy(path_, meta));
+        QFile(tmp_.filePath(QStringLiteral("empty.sigmf-data"))).open(QIODevice::WriteOnly);
+        MainWindowOptions o;
+        o.restoreSession = false;
+        o.settingsFile = tmp_.filePath(QStringLiteral("dmascope3.ini"));
+        MainWindow w(plugins_, o);
+        QString error;
+        QVERIFY(!w.openRecording(meta, &error));
+        QCOMPARE(error, QStringLiteral("the recording holds no samples: there is nothing to play"));
         QVERIFY(w.instruments().isEmpty());
     }
 };
