@@ -765,6 +765,10 @@ void ScopeInstrument::applyConfig()
     plot_->setChannelColors(colors);
     plot_->setTraceAxes(axes, axisTrace);
     feeder_->setConfiguredLayout(layout_);
+    // Statistics are of one acquisition set-up, as on a bench scope: a new one starts them again
+    // (a 1 kHz mean would otherwise stand next to a timebase too short to measure it).
+    for (dsp::MeasurementStats &s : stats_)
+        s.reset();
     if (settings_.mode == dsp::TriggerMode::Single) {
         const auto snap = plot_->snapshot();
         singleArmedAfter_ = snap ? snap->sequence : 0;

@@ -125,6 +125,17 @@ private slots:
         QVERIFY(near(s.mean(), 5.0, 1e-12));
         QVERIFY(near(s.stddev(), std::sqrt(32.0 / 7.0), 1e-12));
 
+        // Equal but for rounding (one ulp apart): no deviation, not 1e-20 of one.
+        RunningStats rounding;
+        const double rise = 295e-6;
+        for (double x : {rise, std::nextafter(rise, 1.0), rise, std::nextafter(rise, 0.0)})
+            rounding.add(x);
+        QCOMPARE(rounding.stddev(), 0.0);
+        RunningStats small; // a real spread stays, however small against the mean
+        for (double x : {rise, rise * (1 + 1e-9)})
+            small.add(x);
+        QVERIFY(small.stddev() > 0);
+
         MeasurementStats ms;
         Measurements a;
         a.frequency = 1000.0;

@@ -225,6 +225,18 @@ private slots:
         auto *table = scope.findChild<QTableWidget *>(QStringLiteral("measurements"));
         QCOMPARE(table->item(0, 1)->text(), QStringLiteral("Frequency"));
 
+        // A new set-up starts the statistics again: at 10 us/div (100 us on screen) a 1 kHz
+        // period cannot be measured, and the old captures' mean must not stand beside that.
+        ScopeSettings fast = scope.settings();
+        fast.timePerDiv = 1e-5;
+        scope.setSettings(fast);
+        QCOMPARE(scope.statistics(0)->frequency.count(), 0u);
+        QTRY_VERIFY_WITH_TIMEOUT(scope.statistics(0)->rms.count() >= 2, 15000);
+        QCOMPARE(scope.statistics(0)->frequency.count(), 0u);
+        fast.timePerDiv = 1e-3; // back to a set-up where it is measured
+        scope.setSettings(fast);
+        QTRY_VERIFY_WITH_TIMEOUT(scope.statistics(0)->frequency.count() >= 1, 15000);
+
         // Autoscale: 1.6 V pk-pk over ~6 divisions -> 0.5 V/div, and 3 periods on screen.
         ScopeSettings s = scope.settings();
         s.channels.resize(4);

@@ -544,7 +544,10 @@ void SnapshotProducer::run()
         }
         if (w.measuredNow) {
             std::lock_guard lock(mutex_);
-            measured_ = std::move(*w.measuredNow);
+            // A configure() since these blocks were taken: the capture is of the old set-up,
+            // and measurements() promises the new one's (the GUI restarts statistics there).
+            if (!newConfig_)
+                measured_ = std::move(*w.measuredNow);
             w.measuredNow.reset();
         }
         if (!w.haveShown || columns <= 0 || (!completed && !viewChanged && !config)) {

@@ -151,7 +151,12 @@ void RunningStats::add(double x)
 
 double RunningStats::stddev() const noexcept
 {
-    return count_ > 1 ? std::sqrt(m2_ / static_cast<double>(count_ - 1)) : 0.0;
+    if (count_ < 2)
+        return 0.0;
+    const double sd = std::sqrt(m2_ / static_cast<double>(count_ - 1));
+    // Values equal but for rounding (a rise time computed the same way each capture) spread by
+    // ~1e-16 of their size: that is no deviation, and "0.0001 fs" would be noise on the screen.
+    return sd <= 1e-12 * std::abs(mean_) ? 0.0 : sd;
 }
 
 void MeasurementStats::add(const Measurements &m)

@@ -133,7 +133,7 @@ public:
     bool submit(FrameBlock block);
 
     std::shared_ptr<const PlotSnapshot> takeLatest();
-    // The newest measured capture (does not consume it).
+    // The newest measured capture of the current configuration (does not consume it).
     RecordMeasurements measurements() const;
     Stats stats() const;
     // Blocks until every block submitted so far has been processed (tests, benchmarks).
