@@ -72,6 +72,7 @@ void setCell(QTableWidget *table, int row, int col, const QString &text)
         table->setItem(row, col, item);
     }
     item->setText(text);
+    item->setToolTip(text); // what a narrow column cuts off
 }
 
 } // namespace

@@ -143,6 +143,13 @@ private slots:
         // the measurements say what the window allows, and stop saying it with Kaiser 20.
         QVERIFY(spec.metrics().front().metrics && spec.metrics().front().metrics->windowLimited);
         QVERIFY(measurementRows(spec).contains(QStringLiteral("Window limit")));
+        {
+            // A narrow panel cuts the advice off; its tooltip holds all of it.
+            const auto *table = spec.findChild<QTableWidget *>(QStringLiteral("measurements"));
+            const int row = int(measurementRows(spec).indexOf(QStringLiteral("Window limit")));
+            QVERIFY(table->item(row, 1)->text().contains(QStringLiteral("use Kaiser")));
+            QCOMPARE(table->item(row, 1)->toolTip(), table->item(row, 1)->text());
+        }
         SpectrumSettings kaiser = flatTopSettings();
         kaiser.window = {dsp::WindowType::Kaiser, 20};
         spec.setSettings(kaiser);
