@@ -24,6 +24,13 @@ QString rateText(double hz)
     return QStringLiteral("%1 S/s").arg(hz, 0, 'g', 4);
 }
 
+// A context's line: across the columns, so that a long description does not widen Kind.
+void setContextLine(QTreeWidgetItem *ctx, const QString &uri, const QString &what)
+{
+    ctx->setFirstColumnSpanned(true);
+    ctx->setText(0, what.isEmpty() ? uri : QStringLiteral("%1 — %2").arg(uri, what));
+}
+
 } // namespace
 
 DeviceBrowser::DeviceBrowser(QWidget *parent) : QWidget(parent), tree_(new QTreeWidget(this))
@@ -33,7 +40,11 @@ DeviceBrowser::DeviceBrowser(QWidget *parent) : QWidget(parent), tree_(new QTree
     layout->addWidget(tree_);
     tree_->setObjectName(QStringLiteral("deviceTree"));
     tree_->setHeaderLabels({tr("Device"), tr("Kind"), tr("Rate")});
+    // The device's name takes what the kind and rate leave: in a narrow dock those are short,
+    // the name is what tells two devices (or two recordings) apart.
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    tree_->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     tree_->header()->setStretchLastSection(false);
     tree_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(tree_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
@@ -63,19 +74,15 @@ QTreeWidgetItem *DeviceBrowser::contextItem(const QString &uri)
 
 void DeviceBrowser::setPending(const QString &uri)
 {
-    QTreeWidgetItem *ctx = contextItem(uri);
-    ctx->setText(0, uri);
-    ctx->setText(1, tr("connecting…"));
+    setContextLine(contextItem(uri), uri, tr("connecting…"));
 }
 
 void DeviceBrowser::setDiscovery(const DiscoveryResult &result)
 {
     QTreeWidgetItem *ctx = contextItem(result.uri);
     qDeleteAll(ctx->takeChildren());
-    ctx->setText(0, result.uri);
-    ctx->setText(1, result.error.isEmpty() ? result.description : tr("error"));
+    setContextLine(ctx, result.uri, result.error.isEmpty() ? result.description : tr("error"));
     ctx->setToolTip(0, result.error.isEmpty() ? result.description : result.error);
-    ctx->setToolTip(1, ctx->toolTip(0));
     if (!result.error.isEmpty()) {
         auto *err = new QTreeWidgetItem(ctx);
         err->setText(0, result.error);
