@@ -541,11 +541,20 @@ void SpectrumInstrument::applyConfig()
     config.traces = traces_;
     config.settings = settings_;
     feeder_->configure(std::move(config));
-    status_->setText(tr("%1 points, %2 bins of %3")
-                         .arg(sizeText(settings_.fftSize))
-                         .arg(traces_.front().q ? settings_.fftSize : settings_.fftSize / 2 + 1)
-                         .arg(ui::formatEngineering(sampleRate() / double(settings_.fftSize),
-                                                    QStringLiteral("Hz"))));
+    const std::size_t bins = traces_.front().q ? settings_.fftSize : settings_.fftSize / 2 + 1;
+    const double df = sampleRate() / double(settings_.fftSize);
+    configText_ = tr("%1 points, %2 bins of %3")
+                      .arg(sizeText(settings_.fftSize))
+                      .arg(bins)
+                      .arg(ui::formatEngineering(df, QStringLiteral("Hz")));
+    // Until the first spectrum of a new size arrives the plot still shows the old one: say so
+    // (16 M points at 1 MS/s take 17 s to gather).
+    const auto shown = plot_->snapshot();
+    acquiringNewSpan_ = shown && (shown->bins != bins || shown->df != df);
+    status_->setText(acquiringNewSpan_ ? tr("%1: acquiring the first spectrum (%2 of samples)…")
+                                             .arg(configText_, ui::formatEngineering(
+                                                                   1.0 / df, QStringLiteral("s")))
+                                       : configText_);
 }
 
 bool SpectrumInstrument::deliver()
@@ -562,6 +571,10 @@ bool SpectrumInstrument::deliver()
     plot_->setSnapshot(snap);
     if (newSpan)
         plot_->fit();
+    if (acquiringNewSpan_ && newSpan) {
+        acquiringNewSpan_ = false;
+        status_->setText(configText_);
+    }
     if (settings_.waterfall)
         waterfall_->addSpectrum(*snap, std::min<int>(settings_.waterfallTrace,
                                                      int(snap->traces.size()) - 1));

@@ -94,6 +94,8 @@ private:
     std::vector<TraceSource> traces_;
     std::vector<TraceMetrics> metrics_;
     double measuredRate_ = 0.0;
+    QString configText_;            // the status line: size, bins, bin width
+    bool acquiringNewSpan_ = false; // the plot still shows the previous size's spectrum
     bool syncing_ = false; // controls are being set from settings_: ignore their signals
 
     std::unique_ptr<SpectrumFeeder> feeder_;

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -213,6 +214,29 @@ private slots:
                                     .arg(i)
                                     .arg(readouts[i].frequency)
                                     .arg(readouts[i].level)));
+    }
+
+    void aNewSizeSaysItIsAcquiring()
+    {
+        // The old size's spectrum stays on screen until the new one has gathered its samples
+        // (1 M points at 1 MS/s: a second): the status line says so meanwhile.
+        SimHost host(setupTone);
+        SpectrumInstrument spec(host, SimHost::simAdc());
+        spec.resize(1000, 700);
+        spec.setSettings(flatTopSettings());
+        spec.show();
+        QTRY_VERIFY_WITH_TIMEOUT(sequence(spec) >= 2, 20000);
+        auto *status = spec.findChild<QLabel *>(QStringLiteral("spectrumStatus"));
+        QVERIFY(status);
+        QCOMPARE(status->text(), QStringLiteral("16 k points, 8193 bins of 61 Hz"));
+        SpectrumSettings big = flatTopSettings();
+        big.fftSize = 1 << 20;
+        spec.setSettings(big);
+        QCOMPARE(status->text(), QStringLiteral("1 M points, 524289 bins of 954 mHz: acquiring the "
+                                                "first spectrum (1.05 s of samples)…"));
+        QTRY_COMPARE_WITH_TIMEOUT(status->text(),
+                                  QStringLiteral("1 M points, 524289 bins of 954 mHz"), 30000);
+        QCOMPARE(spec.plot()->snapshot()->bins, std::size_t{524289});
     }
 
     void shortcutsActWhereverTheFocusIs()
