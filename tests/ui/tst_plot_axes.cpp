@@ -1,5 +1,6 @@
 // Axis ticks: 1-2-5 multiples on linear axes, 1-2-5 per decade on log axes (decades only when
-// crowded); and the frame paints its grid where the axes say.
+// crowded); labels that would touch give way (minors first); and the frame paints its grid where
+// the axes say.
 #include "dmascope/ui/plot_axes.h"
 
 #include <QImage>
@@ -34,6 +35,23 @@ private slots:
         const auto crowded = logTicks(1, 1e15, 30);
         QCOMPARE(crowded.size(), std::size_t(16));
         QVERIFY(logTicks(0, 10).empty());
+    }
+
+    void labelsThatWouldTouchGiveWay()
+    {
+        // A narrow decade: 1, 2, 5, 10 at 0, 9, 21, 30 px, labels 20 px wide. The decades are
+        // labelled, the 2 and 5 between them have no room.
+        const std::vector<AxisTick> ticks{{1, true}, {2, false}, {5, false}, {10, true}};
+        QCOMPARE(fittingLabels(ticks, {0, 9, 21, 30}, {20, 20, 20, 20}),
+                 (std::vector<bool>{true, false, false, true}));
+        // A wide one has room for all; unlabelled ticks (width 0) take none.
+        QCOMPARE(fittingLabels(ticks, {0, 60, 150, 200}, {20, 20, 20, 20}),
+                 (std::vector<bool>{true, true, true, true}));
+        QCOMPARE(fittingLabels(ticks, {0, 60, 150, 200}, {20, 0, 20, 20}),
+                 (std::vector<bool>{true, false, true, true}));
+        // Majors that touch: the first one placed keeps its place.
+        QCOMPARE(fittingLabels({{1, true}, {10, true}}, {0, 10}, {20, 20}),
+                 (std::vector<bool>{true, false}));
     }
 
     void frameDrawsGridLines()

@@ -35,6 +35,28 @@ std::vector<AxisTick> logTicks(double v0, double v1, int maxTicks)
     return out;
 }
 
+std::vector<bool> fittingLabels(const std::vector<AxisTick> &ticks,
+                                const std::vector<double> &centres, const std::vector<int> &widths,
+                                int gap)
+{
+    std::vector<bool> shown(ticks.size(), false);
+    std::vector<std::pair<double, double>> taken; // [left, right) of the labels placed
+    const auto place = [&](std::size_t i) {
+        const double l = centres[i] - widths[i] / 2.0 - gap / 2.0;
+        const double r = l + widths[i] + gap;
+        for (const auto &[tl, tr] : taken)
+            if (l < tr && tl < r)
+                return;
+        taken.emplace_back(l, r);
+        shown[i] = true;
+    };
+    for (bool majors : {true, false})
+        for (std::size_t i = 0; i < ticks.size(); ++i)
+            if (ticks[i].major == majors && widths[i] > 0)
+                place(i);
+    return shown;
+}
+
 void paintPlotFrame(QPainter &p, const QRect &widget, const QRect &area, const FrameAxis &x,
                     const FrameAxis &y, const PlotStyle &style)
 {
@@ -48,17 +70,28 @@ void paintPlotFrame(QPainter &p, const QRect &widget, const QRect &area, const F
     QFont f = p.font();
     f.setPointSizeF(8);
     p.setFont(f);
+    std::vector<QString> texts;
+    std::vector<double> centres;
+    std::vector<int> widths;
     for (const AxisTick &t : x.ticks) {
-        const int px = int(std::floor(x.toPixel(t.value)));
+        const double px = std::floor(x.toPixel(t.value));
+        const bool inside = px >= area.left() && px <= area.right();
+        texts.push_back(inside && x.label ? x.label(t.value) : QString());
+        centres.push_back(px);
+        widths.push_back(texts.back().isEmpty() ? 0
+                                                : p.fontMetrics().horizontalAdvance(texts.back()));
+    }
+    const std::vector<bool> labelled = fittingLabels(x.ticks, centres, widths);
+    for (std::size_t i = 0; i < x.ticks.size(); ++i) {
+        const int px = int(centres[i]);
         if (px < area.left() || px > area.right())
             continue;
-        p.setPen(t.major ? major : minor);
+        p.setPen(x.ticks[i].major ? major : minor);
         p.drawLine(px, area.top(), px, area.bottom());
-        const QString text = x.label ? x.label(t.value) : QString();
-        if (!text.isEmpty()) {
+        if (labelled[i]) {
             p.setPen(style.text);
             p.drawText(QRect(px - 45, area.bottom() + 4, 90, widget.bottom() - area.bottom() - 4),
-                       Qt::AlignHCenter | Qt::AlignTop, text);
+                       Qt::AlignHCenter | Qt::AlignTop, texts[i]);
         }
     }
     for (const AxisTick &t : y.ticks) {

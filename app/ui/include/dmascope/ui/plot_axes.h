@@ -28,6 +28,13 @@ DMASCOPE_UI_EXPORT std::vector<AxisTick> linearTicks(double v0, double v1, doubl
 // the decades are kept.
 DMASCOPE_UI_EXPORT std::vector<AxisTick> logTicks(double v0, double v1, int maxTicks = 30);
 
+// Which of the labels centred at `centres` (pixels, ascending) with `widths` to draw so that
+// none touch (`gap` pixels between them): majors first, left to right, then the minors that fit
+// between them (a log axis' 2 and 5 in a narrow decade give way to its decades).
+DMASCOPE_UI_EXPORT std::vector<bool> fittingLabels(const std::vector<AxisTick> &ticks,
+                                                   const std::vector<double> &centres,
+                                                   const std::vector<int> &widths, int gap = 6);
+
 // Colours of a plot frame (dark scope look by default).
 struct PlotStyle
 {
