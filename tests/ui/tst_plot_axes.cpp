@@ -1,6 +1,6 @@
 // Axis ticks: 1-2-5 multiples on linear axes, 1-2-5 per decade on log axes (decades only when
-// crowded); labels that would touch give way (minors first); and the frame paints its grid where
-// the axes say.
+// crowded); labels that would touch give way (minors first); marker labels are placed clear of
+// each other and of the text already drawn; and the frame paints its grid where the axes say.
 #include "dmascope/ui/plot_axes.h"
 
 #include <QImage>
@@ -52,6 +52,21 @@ private slots:
         // Majors that touch: the first one placed keeps its place.
         QCOMPARE(fittingLabels({{1, true}, {10, true}}, {0, 10}, {20, 20}),
                  (std::vector<bool>{true, false}));
+    }
+
+    void markerLabelsStayClearOfEachOther()
+    {
+        const QRectF bounds(0, 0, 200, 100);
+        // Two markers on one peak: the second label goes up a label's height.
+        auto r = placeLabels({QRectF(50, 40, 28, 14), QRectF(52, 40, 28, 14)}, {}, bounds);
+        QCOMPARE(r[0], QRectF(50, 40, 28, 14));
+        QCOMPARE(r[1], QRectF(52, 26, 28, 14));
+        // At the top edge, under the Ref line: inside the bounds, then down, clear of the text.
+        r = placeLabels({QRectF(10, -10, 28, 14)}, {QRectF(0, 0, 120, 12)}, bounds);
+        QCOMPARE(r[0], QRectF(10, 14, 28, 14));
+        // Nowhere free: it keeps its (clamped) place rather than vanish.
+        r = placeLabels({QRectF(10, 0, 28, 14)}, {bounds}, bounds);
+        QCOMPARE(r[0], QRectF(10, 0, 28, 14));
     }
 
     void frameDrawsGridLines()

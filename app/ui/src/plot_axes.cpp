@@ -2,6 +2,8 @@
 
 #include <QPainter>
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace dmascope::ui {
@@ -55,6 +57,37 @@ std::vector<bool> fittingLabels(const std::vector<AxisTick> &ticks,
             if (ticks[i].major == majors && widths[i] > 0)
                 place(i);
     return shown;
+}
+
+std::vector<QRectF> placeLabels(const std::vector<QRectF> &wanted, std::vector<QRectF> taken,
+                                const QRectF &bounds)
+{
+    std::vector<QRectF> out;
+    const auto free = [&](const QRectF &r) {
+        if (!bounds.contains(r))
+            return false;
+        for (const QRectF &t : taken)
+            if (t.intersects(r))
+                return false;
+        return true;
+    };
+    for (const QRectF &w : wanted) {
+        QRectF r = w.translated(0, std::clamp(w.top(), bounds.top(), bounds.bottom() - w.height()) -
+                                       w.top());
+        const QRectF start = r;
+        while (!free(r) && r.top() - r.height() >= bounds.top())
+            r.translate(0, -r.height());
+        if (!free(r)) {
+            r = start;
+            while (!free(r) && r.bottom() + r.height() <= bounds.bottom())
+                r.translate(0, r.height());
+        }
+        if (!free(r))
+            r = start;
+        taken.push_back(r);
+        out.push_back(r);
+    }
+    return out;
 }
 
 void paintPlotFrame(QPainter &p, const QRect &widget, const QRect &area, const FrameAxis &x,

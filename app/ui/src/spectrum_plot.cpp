@@ -307,8 +307,9 @@ void SpectrumPlot::paintAll(QPainter &p) const
     p.setFont(f);
     const QString ref = decibels ? QStringLiteral("%1 %2").arg(refLevel_, 0, 'g', 4).arg(unit)
                                  : formatEngineering(std::pow(10.0, refLevel_ / 20.0), unit);
-    p.drawText(a.adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft,
-               tr("Ref %1   %2 dB/div").arg(ref).arg(dbPerDiv_, 0, 'g', 3));
+    const QString refText = tr("Ref %1   %2 dB/div").arg(ref).arg(dbPerDiv_, 0, 'g', 3);
+    const QRect refRect = a.adjusted(6, 4, -6, -4);
+    p.drawText(refRect, Qt::AlignTop | Qt::AlignLeft, refText);
     if (!snapshot_)
         return;
     p.save();
@@ -316,7 +317,7 @@ void SpectrumPlot::paintAll(QPainter &p) const
     for (int t = 0; t < int(snapshot_->traces.size()); ++t)
         paintTrace(p, t);
     p.restore();
-    paintMarkers(p);
+    paintMarkers(p, p.fontMetrics().boundingRect(refRect, Qt::AlignTop | Qt::AlignLeft, refText));
 }
 
 void SpectrumPlot::paintTrace(QPainter &p, int trace) const
@@ -355,7 +356,7 @@ void SpectrumPlot::paintTrace(QPainter &p, int trace) const
     flush();
 }
 
-void SpectrumPlot::paintMarkers(QPainter &p) const
+void SpectrumPlot::paintMarkers(QPainter &p, const QRect &refText) const
 {
     if (readouts_.isEmpty())
         return;
@@ -363,6 +364,13 @@ void SpectrumPlot::paintMarkers(QPainter &p) const
     const QString unit = snapshot_ ? snapshot_->unit : QString();
     const bool decibels = !snapshot_ || snapshot_->decibels;
     QStringList lines;
+    struct Flag
+    {
+        QPointF tip;
+        QColor color;
+        QString name;
+    };
+    std::vector<Flag> flags; // the markers in view, drawn once the readout box is placed
     for (const MarkerReadout &r : readouts_) {
         const QString name = QStringLiteral("%1%2")
                                  .arg(r.type == MarkerType::Delta ? QStringLiteral("D")
@@ -374,15 +382,8 @@ void SpectrumPlot::paintMarkers(QPainter &p) const
         }
         const double x = xOf(r.frequency), y = std::clamp(yOf(r.level), double(a.top()),
                                                           double(a.bottom()));
-        if (x >= a.left() && x <= a.right()) {
-            const QColor c = colorFor(markers_[std::size_t(r.index)].trace);
-            p.setPen(QPen(Qt::white, 0));
-            p.setBrush(c);
-            const QPointF tri[] = {{x - 5, y - 11}, {x + 5, y - 11}, {x, y - 2}};
-            p.drawPolygon(tri, 3);
-            p.setPen(Qt::white);
-            p.drawText(QRectF(x - 20, y - 26, 40, 14), Qt::AlignCenter, name);
-        }
+        if (x >= a.left() && x <= a.right())
+            flags.push_back({{x, y}, colorFor(markers_[std::size_t(r.index)].trace), name});
         const QString level = decibels ? QStringLiteral("%1 %2").arg(r.level, 0, 'f', 2).arg(unit)
                                        : formatEngineering(r.value, unit);
         if (r.type == MarkerType::Delta)
@@ -396,6 +397,24 @@ void SpectrumPlot::paintMarkers(QPainter &p) const
     const QString text = lines.join(QLatin1Char('\n'));
     QRect box = p.fontMetrics().boundingRect(a, Qt::AlignTop | Qt::AlignRight, text);
     box = box.adjusted(-4, -2, 4, 2).translated(-6, 4);
+
+    // The names stand above their markers, clear of each other, the Ref line and the readouts
+    // (two markers on one peak, or one at the top edge, would write over each other).
+    std::vector<QRectF> wanted;
+    for (const Flag &f : flags)
+        wanted.emplace_back(f.tip.x() - 14, f.tip.y() - 26, 28, 14);
+    const std::vector<QRectF> labels = placeLabels(wanted, {QRectF(refText), QRectF(box)}, a);
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+        const Flag &f = flags[i];
+        p.setPen(QPen(Qt::white, 0));
+        p.setBrush(f.color);
+        const QPointF tri[] = {f.tip + QPointF(-5, -11), f.tip + QPointF(5, -11),
+                               f.tip + QPointF(0, -2)};
+        p.drawPolygon(tri, 3);
+        p.fillRect(labels[i], QColor(0, 0, 0, 170));
+        p.setPen(Qt::white);
+        p.drawText(labels[i], Qt::AlignCenter, f.name);
+    }
     p.fillRect(box, QColor(0, 0, 0, 170));
     p.setPen(QColor(230, 230, 230));
     p.drawText(box, Qt::AlignCenter, text);

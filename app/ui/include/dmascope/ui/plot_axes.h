@@ -7,6 +7,7 @@
 
 #include <QColor>
 #include <QRect>
+#include <QRectF>
 #include <QString>
 
 #include <functional>
@@ -34,6 +35,13 @@ DMASCOPE_UI_EXPORT std::vector<AxisTick> logTicks(double v0, double v1, int maxT
 DMASCOPE_UI_EXPORT std::vector<bool> fittingLabels(const std::vector<AxisTick> &ticks,
                                                    const std::vector<double> &centres,
                                                    const std::vector<int> &widths, int gap = 6);
+
+// Places small labels (marker names) where they were `wanted`, inside `bounds`: each one that
+// would overlap what is already `taken` (text drawn before, labels placed before it) moves up a
+// label's height at a time, or down once there is no room above; a label that cannot be placed
+// without overlap keeps its wanted place.
+DMASCOPE_UI_EXPORT std::vector<QRectF> placeLabels(const std::vector<QRectF> &wanted,
+                                                   std::vector<QRectF> taken, const QRectF &bounds);
 
 // Colours of a plot frame (dark scope look by default).
 struct PlotStyle

@@ -125,7 +125,7 @@ private:
     FrequencyAxis axis() const;
     void paintAll(QPainter &p) const;
     void paintTrace(QPainter &p, int trace) const;
-    void paintMarkers(QPainter &p) const;
+    void paintMarkers(QPainter &p, const QRect &refText) const;
     void reduce() const;
     void updateMarkers();
     void viewWasChanged();
