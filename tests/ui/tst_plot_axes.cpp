@@ -64,6 +64,9 @@ private slots:
         // At the top edge, under the Ref line: inside the bounds, then down, clear of the text.
         r = placeLabels({QRectF(10, -10, 28, 14)}, {QRectF(0, 0, 120, 12)}, bounds);
         QCOMPARE(r[0], QRectF(10, 14, 28, 14));
+        // Over the left edge (a marker at the first bin): moved inside.
+        r = placeLabels({QRectF(-10, 40, 28, 14)}, {}, bounds);
+        QCOMPARE(r[0], QRectF(0, 40, 28, 14));
         // Nowhere free: it keeps its (clamped) place rather than vanish.
         r = placeLabels({QRectF(10, 0, 28, 14)}, {bounds}, bounds);
         QCOMPARE(r[0], QRectF(10, 0, 28, 14));

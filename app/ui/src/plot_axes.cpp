@@ -72,8 +72,9 @@ std::vector<QRectF> placeLabels(const std::vector<QRectF> &wanted, std::vector<Q
         return true;
     };
     for (const QRectF &w : wanted) {
-        QRectF r = w.translated(0, std::clamp(w.top(), bounds.top(), bounds.bottom() - w.height()) -
-                                       w.top());
+        QRectF r =
+            w.translated(std::clamp(w.left(), bounds.left(), bounds.right() - w.width()) - w.left(),
+                         std::clamp(w.top(), bounds.top(), bounds.bottom() - w.height()) - w.top());
         const QRectF start = r;
         while (!free(r) && r.top() - r.height() >= bounds.top())
             r.translate(0, -r.height());

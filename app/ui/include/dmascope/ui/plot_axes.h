@@ -36,7 +36,7 @@ DMASCOPE_UI_EXPORT std::vector<bool> fittingLabels(const std::vector<AxisTick> &
                                                    const std::vector<double> &centres,
                                                    const std::vector<int> &widths, int gap = 6);
 
-// Places small labels (marker names) where they were `wanted`, inside `bounds`: each one that
+// Places small labels (marker names) where they were `wanted`, moved inside `bounds`: each one that
 // would overlap what is already `taken` (text drawn before, labels placed before it) moves up a
 // label's height at a time, or down once there is no room above; a label that cannot be placed
 // without overlap keeps its wanted place.
