@@ -181,7 +181,10 @@ void MainWindow::buildMenus()
         if (tabs_->count() > 0)
             tabs_->setCurrentIndex((tabs_->currentIndex() + tabs_->count() - 1) % tabs_->count());
     });
-    prev->setShortcut(QKeySequence::PreviousChild);
+    // Ctrl+Shift+Tab as the README says, first so that the menu shows it (Qt names the
+    // platform default "Ctrl+Shift+Backtab"); Qt matches Shift+Tab to the Backtab key it sends.
+    prev->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence::PreviousChild});
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     auto *themes = new QActionGroup(this);

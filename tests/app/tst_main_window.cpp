@@ -1,6 +1,7 @@
 // MainWindow smoke test, offscreen: starts on sim:, opens the Oscilloscope from the build tree's
-// plugins, shows the demo acquisition path and a live rate in the status bar, and restores the
-// open instruments from its settings on the next start.
+// plugins, shows the demo acquisition path and a live rate in the status bar, switches
+// instruments with Ctrl+Tab / Ctrl+Shift+Tab (named so in the menu), and restores the open
+// instruments from its settings on the next start.
 #include "device_browser.h"
 #include "main_window.h"
 #include "plugin_manager.h"
@@ -8,6 +9,8 @@
 #include "dmascope/context.h"
 #include "dmascope/plugin/instrument.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
@@ -73,6 +76,33 @@ private slots:
         QVERIFY2(label(w, "statusThroughput").endsWith(QStringLiteral("B/s")),
                  qPrintable(label(w, "statusThroughput")));
         QCOMPARE(label(w, "statusOverruns").left(9), QStringLiteral("overruns:"));
+    }
+
+    void nextAndPreviousInstrumentByKeyboard()
+    {
+        MainWindow w(plugins_, options(false));
+        w.show();
+        w.start();
+        QTRY_COMPARE_WITH_TIMEOUT(w.instruments().size(), 1, 10000);
+        const dmascope::plugin::DeviceDescription device = w.currentInstrument()->device();
+        QVERIFY(
+            w.openInstrument(*plugins_.loadedPlugin(QStringLiteral("org.dmascope.scope")), device));
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        auto *tabs = w.findChild<QTabWidget *>(QStringLiteral("instrumentTabs"));
+        QCOMPARE(tabs->count(), 2);
+        tabs->setCurrentIndex(1);
+        // The menu shows the keys the README names; Shift+Tab arrives as Backtab.
+        QAction *prev = nullptr;
+        for (QAction *a : w.findChildren<QAction *>())
+            if (a->text() == QStringLiteral("&Previous Instrument"))
+                prev = a;
+        QVERIFY(prev);
+        QCOMPARE(prev->shortcut().toString(), QStringLiteral("Ctrl+Shift+Tab"));
+        QTest::keyClick(&w, Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentIndex(), 0);
+        QTest::keyClick(&w, Qt::Key_Tab, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 1);
     }
 
     void withoutIioDevicesTheDefaultStartIsTheDemoScope()
