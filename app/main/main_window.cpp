@@ -433,9 +433,27 @@ Instrument *MainWindow::currentInstrument() const
     return qobject_cast<Instrument *>(tabs_->currentWidget());
 }
 
+bool MainWindow::mayClose(const QList<Instrument *> &instruments)
+{
+    QStringList busy;
+    for (const Instrument *inst : instruments)
+        if (const QString what = inst->busyWith(); !what.isEmpty())
+            busy << what;
+    if (busy.isEmpty())
+        return true;
+    if (options_.confirmClose)
+        return options_.confirmClose(busy);
+    return QMessageBox::question(
+               this, tr("Stop and close?"),
+               tr("Still busy:\n%1\n\nStop it? What was recorded is kept.").arg(busy.join('\n')),
+               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+}
+
 void MainWindow::closeInstrument(int index)
 {
     if (index < 0 || index >= tabs_->count())
+        return;
+    if (auto *inst = qobject_cast<Instrument *>(tabs_->widget(index)); inst && !mayClose({inst}))
         return;
     QWidget *w = tabs_->widget(index);
     tabs_->removeTab(index);
@@ -624,6 +642,10 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!mayClose(instruments())) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
 }

@@ -13,6 +13,8 @@
 #include <QMainWindow>
 #include <QSet>
 
+#include <functional>
+
 class QLabel;
 class QMenu;
 class QSettings;
@@ -39,6 +41,9 @@ struct MainWindowOptions
     QString startUri;          // empty: "local:" when this machine has IIO devices, else "sim:"
     bool restoreSession = true; // reopen the instruments of the last session
     QString settingsFile;      // empty: the user's QSettings; tests use a temporary file
+    // Asked before closing instruments that are busy (a recording): what they would cut short,
+    // one line each; true to close them. Empty: a message box asks the user.
+    std::function<bool(const QStringList &busy)> confirmClose;
 };
 
 class MainWindow final : public QMainWindow, public plugin::InstrumentHost
@@ -101,6 +106,8 @@ private:
     void fillNewInstrumentMenu(QMenu *menu, const std::optional<plugin::DeviceDescription> &device);
     void showConnectDialog();
     void closeInstrument(int index);
+    // Whether `instruments` may close: none is busy, or the user (options_.confirmClose) agrees.
+    bool mayClose(const QList<plugin::Instrument *> &instruments);
     void showOpenRecordingDialog();
     void showRecordings();
 

@@ -311,6 +311,12 @@ bool RecorderInstrument::recording() const
     return writer_ && progress_.state == RecordingState::Recording;
 }
 
+QString RecorderInstrument::busyWith() const
+{
+    return recording() ? tr("recording to %1").arg(QString::fromStdString(progress_.metaPath))
+                       : QString();
+}
+
 QString RecorderInstrument::errorText() const
 {
     return error_->text();

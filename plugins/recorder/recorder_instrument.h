@@ -60,6 +60,7 @@ public:
     bool startRecording();
     void stopRecording();
     bool recording() const;
+    QString busyWith() const override;
     // The newest snapshot the GUI has shown (state Idle before the first recording).
     const RecordingProgress &lastProgress() const noexcept { return progress_; }
     // The message shown for the last failure (empty when the last recording went well).

@@ -3,7 +3,8 @@
 // Oscilloscope shows what was recorded, and the playback bar's seek, loop and end work, checked
 // by the level the scope shows (the recording says where each level is); the Spectrum analyzer
 // on the same recording shows the tone recorded on channel 1. Malformed and empty recordings are
-// refused with a message and no instrument.
+// refused with a message and no instrument. Closing the window while the Recorder records asks
+// first.
 #include "main_window.h"
 #include "playback_bar.h"
 #include "plugin_manager.h"
@@ -14,6 +15,9 @@
 #include "dmascope/playback_stream.h"
 #include "dmascope/ui/time_plot.h"
 
+#include <QDir>
+#include <QJsonObject>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -232,6 +236,57 @@ private slots:
         QVERIFY(scope->device().isRecording());
         QCOMPARE(scope->device().id, path_);
         QTRY_VERIFY_WITH_TIMEOUT(!std::isnan(shownLevel(*scope)), 10000);
+    }
+
+    void closingWhileRecordingAsksFirst()
+    {
+        // Quitting (or closing the Recorder's tab) while it records asks; "no" keeps it all
+        // running, "yes" stops the recording, which is then complete on disk.
+        QTemporaryDir folder;
+        QStringList asked;
+        bool answer = false;
+        MainWindowOptions o;
+        o.startUri = QStringLiteral("sim:");
+        o.restoreSession = false;
+        o.settingsFile = tmp_.filePath(QStringLiteral("quit.ini"));
+        o.confirmClose = [&](const QStringList &busy) {
+            asked = busy;
+            return answer;
+        };
+        {
+            MainWindow w(plugins_, o);
+            w.show();
+            w.start();
+            QTRY_COMPARE_WITH_TIMEOUT(w.instruments().size(), 1, 10000);
+            const auto *spec = plugins_.loadedPlugin(QStringLiteral("org.dmascope.recorder"));
+            QVERIFY(spec);
+            plugin::Instrument *recorder =
+                w.openInstrument(*spec, w.instruments().front()->device());
+            QVERIFY(recorder);
+            QJsonObject state = recorder->saveState();
+            state[QStringLiteral("folder")] = folder.path();
+            state[QStringLiteral("namePattern")] = QStringLiteral("quit");
+            recorder->restoreState(state);
+            QVERIFY(w.close()); // nothing busy yet: no question
+            QVERIFY(asked.isEmpty());
+            w.show();
+            auto *record = recorder->findChild<QPushButton *>(QStringLiteral("recorderRecord"));
+            QVERIFY(record);
+            record->click();
+            QTRY_VERIFY_WITH_TIMEOUT(!recorder->busyWith().isEmpty(), 10000);
+
+            QVERIFY(!w.close());
+            QCOMPARE(asked, QStringList{QStringLiteral("recording to %1")
+                                            .arg(QDir(folder.path()).filePath("quit.sigmf-meta"))});
+            QVERIFY(w.isVisible());
+            QVERIFY(!recorder->busyWith().isEmpty()); // still recording
+            answer = true;
+            QVERIFY(w.close());
+        }
+        const auto rec = SigmfRecording::open(
+            QDir(folder.path()).filePath(QStringLiteral("quit")).toStdString());
+        QVERIFY(rec->frameCount() > 0);
+        QVERIFY(rec->warnings().empty()); // closed: the final metadata describes every sample
     }
 
     void aMalformedRecordingIsRefusedWithTheReadersMessage()

@@ -18,4 +18,9 @@ void Instrument::restoreState(const QJsonObject &)
 {
 }
 
+QString Instrument::busyWith() const
+{
+    return {};
+}
+
 } // namespace dmascope::plugin

@@ -26,6 +26,11 @@ public:
     virtual QJsonObject saveState() const;
     virtual void restoreState(const QJsonObject &state);
 
+    // What closing this instrument now would cut short, in a few words ("recording to
+    // /data/rec.sigmf-meta"); empty when nothing. The main window asks the user before it
+    // closes such an instrument or quits.
+    virtual QString busyWith() const;
+
 private:
     DeviceDescription device_;
 };
