@@ -254,6 +254,46 @@ class TstSigmfWriter : public QObject
 {
     Q_OBJECT
 
+private:
+    // Records the sim at 200 kS/s with `o` while the disk has room for metadata only as long
+    // as the data file is at most `metaLimit` bytes (fullDiskForMetaWrite), until it stops;
+    // returns its final progress.
+    static RecordingProgress recordWithMetaRoom(const RecordingOptions &o, long metaLimit)
+    {
+        sys::Table t = sys::realTable();
+        t.write = fullDiskForMetaWrite;
+        g_dataBudget = 1L << 40;
+        g_full = true;
+        g_metaLimit = metaLimit;
+        sys::ScopedTable scoped(t);
+        SimStream stream;
+        stream.device()->setSamplingFrequency(200'000);
+        SigmfWriter writer(o);
+        writer.start(stream);
+        stream.start(config(1000));
+        if (!writer.wait(60000))
+            qFatal("the recording did not stop");
+        stream.stop();
+        return writer.progress();
+    }
+
+    // What is wrong with a recording `p` that a full disk stopped, and with its files at BASE:
+    // empty when the metadata describes exactly the whole frames written, intact.
+    static QString describesItsWholeFrames(const QString &base, const RecordingProgress &p)
+    {
+        const DiskCheck c = checkOnDisk(base);
+        if (!c.problem.isEmpty())
+            return c.problem;
+        if (p.state != RecordingState::Failed || p.stopReason != "disk full")
+            return QString("state %1, stop reason %2")
+                .arg(toString(p.state), QString::fromStdString(p.stopReason));
+        if (c.meta.iio->sampleCount != std::optional<std::uint64_t>(p.frames))
+            return QString("the metadata describes %1 of %2 samples")
+                .arg(c.meta.iio->sampleCount.value_or(0))
+                .arg(p.frames);
+        return intact(c.report) ? QString() : describe(c.report);
+    }
+
 private slots:
     void recordsEveryCounterSampleInOrder()
     {
@@ -570,24 +610,9 @@ private slots:
     void fullDiskOnAMetadataUpdateMakesRoom()
     {
         QTemporaryDir dir;
-        sys::Table t = sys::realTable();
-        t.write = fullDiskForMetaWrite;
-        g_dataBudget = 1L << 40;
-        g_full = true;
-        g_metaLimit = 400'000;
-        sys::ScopedTable scoped(t);
-        SimStream stream;
-        stream.device()->setSamplingFrequency(200'000);
         RecordingOptions o = options(dir.path(), 200'000);
         o.metadataIntervalMs = 5;
-        SigmfWriter writer(o);
-        writer.start(stream);
-        stream.start(config(1000));
-        QVERIFY(writer.wait(60000));
-        stream.stop();
-        const RecordingProgress p = writer.progress();
-        QCOMPARE(p.state, RecordingState::Failed);
-        QCOMPARE(p.stopReason, std::string("disk full"));
+        const RecordingProgress p = recordWithMetaRoom(o, 400'000);
         const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
         QVERIFY2(p.error.starts_with("disk full: could not update " + meta +
                                      " (No space left on device (errno 28)); the recording was "
@@ -596,10 +621,8 @@ private slots:
                  p.error.c_str());
         QVERIFY2(p.frames > 0 && p.frames * 8 <= 400'000, p.error.c_str());
         QCOMPARE(QFileInfo(dir.filePath("rec.sigmf-data")).size(), qint64(p.frames * 8));
-        const DiskCheck c = checkOnDisk(dir.filePath("rec"));
-        QVERIFY2(c.problem.isEmpty(), qPrintable(c.problem));
-        QCOMPARE(c.meta.iio->sampleCount, std::optional<std::uint64_t>(p.frames));
-        QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
+        QVERIFY2(describesItsWholeFrames(dir.filePath("rec"), p).isEmpty(),
+                 qPrintable(describesItsWholeFrames(dir.filePath("rec"), p)));
     }
 
     // The disk fills up exactly when the final metadata is written (the recording reached its
@@ -608,34 +631,18 @@ private slots:
     void fullDiskOnTheFinalMetadataMakesRoom()
     {
         QTemporaryDir dir;
-        sys::Table t = sys::realTable();
-        t.write = fullDiskForMetaWrite;
-        g_dataBudget = 1L << 40;
-        g_full = true;
-        g_metaLimit = 750'000; // the 800'000 bytes of the limit, less 64 KiB, fit
-        sys::ScopedTable scoped(t);
-        SimStream stream;
-        stream.device()->setSamplingFrequency(200'000);
         RecordingOptions o = options(dir.path(), 200'000);
         o.metadataIntervalMs = 600'000; // no periodic update before the final one
         o.limits.samples = 100'000;
-        SigmfWriter writer(o);
-        writer.start(stream);
-        stream.start(config(1000));
-        QVERIFY(writer.wait(60000));
-        stream.stop();
-        const RecordingProgress p = writer.progress();
-        QCOMPARE(p.state, RecordingState::Failed);
-        QCOMPARE(p.stopReason, std::string("disk full"));
+        // The 800'000 bytes of the limit, less 64 KiB, leave room for the metadata.
+        const RecordingProgress p = recordWithMetaRoom(o, 750'000);
         QCOMPARE(p.frames, std::uint64_t{100'000 - 8192}); // 64 KiB of 8-byte frames given up
         const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
         QCOMPARE(p.error, "disk full: could not update " + meta +
                               " (No space left on device (errno 28)); the recording was stopped "
                               "and holds the 91808 samples written");
-        const DiskCheck c = checkOnDisk(dir.filePath("rec"));
-        QVERIFY2(c.problem.isEmpty(), qPrintable(c.problem));
-        QCOMPARE(c.meta.iio->sampleCount, std::optional<std::uint64_t>(p.frames));
-        QVERIFY2(intact(c.report), qPrintable(describe(c.report)));
+        QVERIFY2(describesItsWholeFrames(dir.filePath("rec"), p).isEmpty(),
+                 qPrintable(describesItsWholeFrames(dir.filePath("rec"), p)));
     }
 
     // The disk is full before anything is written: no metadata ever fits, and an empty pair
@@ -664,16 +671,27 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList());
     }
 
-    // The real thing where the host allows it (root: a private mount namespace with a 1 MiB
-    // tmpfs); the VM test does it on the guest's kernel everywhere. The child (this binary
-    // again, see main()) checks its recording before its namespace goes away and reports on
-    // stdout.
-    void realFullTmpfsStopsCleanly()
+    // The real thing where the host allows it (root: a private mount namespace with a tmpfs);
+    // the VM test does it on the guest's kernel everywhere. The child (this binary again, see
+    // main()) checks its recording before its namespace goes away and reports on stdout.
+    void realTmpfs_data()
     {
+        QTest::addColumn<QString>("child");
+        // 1 MiB, recorded until full: whole frames and metadata describing them.
+        QTest::newRow("full") << QStringLiteral("--child-full-tmpfs");
+        // No spare inode (a full inode table): the first metadata goes into the reserved file
+        // itself; the next update, which needs a temporary file, stops the recording and every
+        // sample written stays on disk for the reader.
+        QTest::newRow("inode-starved") << QStringLiteral("--child-inode-starved-tmpfs");
+    }
+
+    void realTmpfs()
+    {
+        QFETCH(QString, child);
         QTemporaryDir dir;
         int out = -1;
         const pid_t pid = spawn({QCoreApplication::applicationFilePath().toStdString(),
-                                 "--child-full-tmpfs", dir.path().toStdString()},
+                                 child.toStdString(), dir.path().toStdString()},
                                 &out);
         QVERIFY(pid > 0);
         QByteArray message;
@@ -681,26 +699,6 @@ private slots:
         QVERIFY2(WIFEXITED(status), message.constData());
         if (WEXITSTATUS(status) == 77)
             QSKIP(message.constData()); // covered by the injected tests above and the VM test
-        QVERIFY2(WEXITSTATUS(status) == 0, message.constData());
-        qInfo("%s", message.constData());
-    }
-
-    // A tmpfs without a spare inode (a full inode table): the first metadata goes into the
-    // reserved file itself; the next update, which needs a temporary file, stops the recording
-    // and every sample written stays on disk for the reader.
-    void realInodeStarvedTmpfsKeepsEverything()
-    {
-        QTemporaryDir dir;
-        int out = -1;
-        const pid_t pid = spawn({QCoreApplication::applicationFilePath().toStdString(),
-                                 "--child-inode-starved-tmpfs", dir.path().toStdString()},
-                                &out);
-        QVERIFY(pid > 0);
-        QByteArray message;
-        const int status = finish(pid, out, &message);
-        QVERIFY2(WIFEXITED(status), message.constData());
-        if (WEXITSTATUS(status) == 77)
-            QSKIP(message.constData());
         QVERIFY2(WEXITSTATUS(status) == 0, message.constData());
         qInfo("%s", message.constData());
     }
