@@ -255,16 +255,24 @@ class TstSigmfWriter : public QObject
     Q_OBJECT
 
 private:
-    // Records the sim at 200 kS/s with `o` while the disk has room for metadata only as long
-    // as the data file is at most `metaLimit` bytes (fullDiskForMetaWrite), until it stops;
-    // returns its final progress.
-    static RecordingProgress recordWithMetaRoom(const RecordingOptions &o, long metaLimit)
+    // How the injected disk fills up (fullDiskWrite, fullDiskForMetaWrite and their globals).
+    struct FullDisk
+    {
+        ssize_t (*write)(int, const void *, std::size_t) = fullDiskForMetaWrite;
+        long dataBudget = 1L << 40; // bytes of samples that fit
+        bool metaFull = true;       // metadata is limited from the start, not once data failed
+        long metaLimit = -1;        // metadata fits while the data file is at most this big
+    };
+
+    // Records the sim at 200 kS/s with `o` onto `disk` until the writer stops; returns its
+    // final progress.
+    static RecordingProgress recordOnFullDisk(const RecordingOptions &o, const FullDisk &disk)
     {
         sys::Table t = sys::realTable();
-        t.write = fullDiskForMetaWrite;
-        g_dataBudget = 1L << 40;
-        g_full = true;
-        g_metaLimit = metaLimit;
+        t.write = disk.write;
+        g_dataBudget = disk.dataBudget;
+        g_full = disk.metaFull;
+        g_metaLimit = disk.metaLimit;
         sys::ScopedTable scoped(t);
         SimStream stream;
         stream.device()->setSamplingFrequency(200'000);
@@ -549,18 +557,10 @@ private slots:
     void fullDiskStopsCleanly()
     {
         QTemporaryDir dir;
-        sys::Table t = sys::realTable();
-        t.write = fullDiskWrite;
-        g_dataBudget = 100'003; // 12500 frames and 3 bytes of the next
-        sys::ScopedTable scoped(t);
-        SimStream stream;
-        stream.device()->setSamplingFrequency(200'000);
-        SigmfWriter writer(options(dir.path(), 200'000));
-        writer.start(stream);
-        stream.start(config(1000));
-        QVERIFY(writer.wait(60000));
-        stream.stop();
-        const RecordingProgress p = writer.progress();
+        FullDisk disk;
+        disk.write = fullDiskWrite;
+        disk.dataBudget = 100'003; // 12500 frames and 3 bytes of the next
+        const RecordingProgress p = recordOnFullDisk(options(dir.path(), 200'000), disk);
         QCOMPARE(p.state, RecordingState::Failed);
         QCOMPARE(p.stopReason, std::string("disk full"));
         const std::string path = dir.filePath("rec.sigmf-data").toStdString();
@@ -580,20 +580,11 @@ private slots:
     void fullDiskMakesRoomForTheMetadata()
     {
         QTemporaryDir dir;
-        sys::Table t = sys::realTable();
-        t.write = fullDiskForMetaWrite;
-        g_dataBudget = 100'003;
-        g_full = false;
-        g_metaLimit = 40'000; // the 96000 bytes kept must shrink to fit the metadata
-        sys::ScopedTable scoped(t);
-        SimStream stream;
-        stream.device()->setSamplingFrequency(200'000);
-        SigmfWriter writer(options(dir.path(), 200'000));
-        writer.start(stream);
-        stream.start(config(1000));
-        QVERIFY(writer.wait(60000));
-        stream.stop();
-        const RecordingProgress p = writer.progress();
+        FullDisk disk;
+        disk.dataBudget = 100'003;
+        disk.metaFull = false;
+        disk.metaLimit = 40'000; // the 96000 bytes kept must shrink to fit the metadata
+        const RecordingProgress p = recordOnFullDisk(options(dir.path(), 200'000), disk);
         QCOMPARE(p.state, RecordingState::Failed);
         // 12000 frames minus the 64 KiB (8192 frames) given back.
         QCOMPARE(p.frames, 3'808u);
@@ -612,7 +603,9 @@ private slots:
         QTemporaryDir dir;
         RecordingOptions o = options(dir.path(), 200'000);
         o.metadataIntervalMs = 5;
-        const RecordingProgress p = recordWithMetaRoom(o, 400'000);
+        FullDisk disk;
+        disk.metaLimit = 400'000;
+        const RecordingProgress p = recordOnFullDisk(o, disk);
         const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
         QVERIFY2(p.error.starts_with("disk full: could not update " + meta +
                                      " (No space left on device (errno 28)); the recording was "
@@ -635,7 +628,9 @@ private slots:
         o.metadataIntervalMs = 600'000; // no periodic update before the final one
         o.limits.samples = 100'000;
         // The 800'000 bytes of the limit, less 64 KiB, leave room for the metadata.
-        const RecordingProgress p = recordWithMetaRoom(o, 750'000);
+        FullDisk disk;
+        disk.metaLimit = 750'000;
+        const RecordingProgress p = recordOnFullDisk(o, disk);
         QCOMPARE(p.frames, std::uint64_t{100'000 - 8192}); // 64 KiB of 8-byte frames given up
         const std::string meta = dir.filePath("rec.sigmf-meta").toStdString();
         QCOMPARE(p.error, "disk full: could not update " + meta +
@@ -650,19 +645,9 @@ private slots:
     void fullDiskBeforeTheFirstBlockKeepsNoFiles()
     {
         QTemporaryDir dir;
-        sys::Table t = sys::realTable();
-        t.write = fullDiskForMetaWrite;
-        g_dataBudget = 0;
-        g_full = true;
-        g_metaLimit = -1;
-        sys::ScopedTable scoped(t);
-        SimStream stream;
-        SigmfWriter writer(options(dir.path(), 100'000));
-        writer.start(stream);
-        stream.start(config(1000));
-        QVERIFY(writer.wait(60000));
-        stream.stop();
-        const RecordingProgress p = writer.progress();
+        FullDisk disk;
+        disk.dataBudget = 0;
+        const RecordingProgress p = recordOnFullDisk(options(dir.path(), 100'000), disk);
         QCOMPARE(p.state, RecordingState::Failed);
         QCOMPARE(p.stopReason, std::string("disk full"));
         QVERIFY2(p.error.ends_with("; no metadata could be written, so nothing was kept"),

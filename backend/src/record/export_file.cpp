@@ -42,9 +42,7 @@ ExportPlan planExport(const SigmfRecording &recording, const ExportRange &range,
 ExportFile::ExportFile(std::string path, const std::atomic<bool> *cancel)
     : path_(std::move(path)), cancel_(cancel)
 {
-    struct stat st
-    {
-    };
+    struct stat st = {};
     if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         fd_.reset(::open(path_.c_str(), O_WRONLY | O_CLOEXEC));
     } else {
@@ -67,10 +65,15 @@ ExportFile::~ExportFile()
     }
 }
 
-void ExportFile::write(const void *data, std::size_t bytes)
+void ExportFile::throwIfCancelled() const
 {
     if (cancel_ && cancel_->load(std::memory_order_relaxed))
         throw ExportCancelled(path_);
+}
+
+void ExportFile::write(const void *data, std::size_t bytes)
+{
+    throwIfCancelled();
     const auto *p = static_cast<const std::uint8_t *>(data);
     buffer_.insert(buffer_.end(), p, p + bytes);
     written_ += bytes;
@@ -84,9 +87,7 @@ void ExportFile::flush()
     while (done < buffer_.size()) {
         const ssize_t n = ::write(fd_.get(), buffer_.data() + done, buffer_.size() - done);
         if (n < 0 && errno == EINTR) {
-            // A pipe nobody reads blocks the write: the signal that cancels must end it.
-            if (cancel_ && cancel_->load(std::memory_order_relaxed))
-                throw ExportCancelled(path_);
+            throwIfCancelled(); // a pipe nobody reads blocks the write: the signal must end it
             continue;
         }
         if (n < 0)

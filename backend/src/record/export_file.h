@@ -46,6 +46,7 @@ public:
 
 private:
     void flush();
+    void throwIfCancelled() const;
 
     std::string path_;
     std::string tempPath_; // empty when writing to `path` directly
